@@ -11,14 +11,20 @@ module.exports = {
         jsc: {
           target: 'es2022',
           parser: { syntax: 'typescript', decorators: true, tsx: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true, react: { runtime: 'automatic' } },
+          transform: {
+            legacyDecorator: true,
+            decoratorMetadata: true,
+            react: { runtime: 'automatic' },
+          },
           keepClassNames: true,
         },
         module: { type: 'commonjs' },
       },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose|better-auth|@better-auth|better-call|@better-fetch|nanostores|rou3|defu|uncrypto|kysely|@noble|zod)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|jose|better-auth|@better-auth|better-call|@better-fetch|nanostores|rou3|defu|uncrypto|kysely|@noble|zod)/)',
+  ],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/'],
 };

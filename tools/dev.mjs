@@ -30,14 +30,22 @@ function ensureEnvFile() {
   const envPath = path.join(root, '.env');
   if (fs.existsSync(envPath)) return;
   if (process.env.NODE_ENV === 'production') {
-    fail('No .env and NODE_ENV=production: refusing to generate secrets. Provide BETTER_AUTH_SECRET and the other variables of .env.example.');
+    fail(
+      'No .env and NODE_ENV=production: refusing to generate secrets. Provide BETTER_AUTH_SECRET and the other variables of .env.example.',
+    );
   }
   const example = fs.readFileSync(path.join(root, '.env.example'), 'utf8');
   const secret = randomBytes(32).toString('base64url');
-  fs.writeFileSync(envPath, example.replace(/^BETTER_AUTH_SECRET=.*$/m, `BETTER_AUTH_SECRET=${secret}`), {
-    mode: 0o600,
-  });
-  say('Created .env from .env.example with a freshly generated BETTER_AUTH_SECRET (32 random bytes).');
+  fs.writeFileSync(
+    envPath,
+    example.replace(/^BETTER_AUTH_SECRET=.*$/m, `BETTER_AUTH_SECRET=${secret}`),
+    {
+      mode: 0o600,
+    },
+  );
+  say(
+    'Created .env from .env.example with a freshly generated BETTER_AUTH_SECRET (32 random bytes).',
+  );
 }
 
 /** The process environment wins over .env; empty values count as unset. */
@@ -79,7 +87,8 @@ async function clearStaleProcesses() {
     }
   }
   const deadline = Date.now() + 8000;
-  while (groups.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (groups.some(isAlive) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
   for (const pgid of groups.filter(isAlive)) {
     try {
       process.kill(-pgid, 'SIGKILL');
@@ -103,7 +112,12 @@ function run(label, command, args, env) {
 
 const children = [];
 function startChild(label, color, command, args, env) {
-  const child = spawn(command, args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const prefix = `\x1b[${color}m[${label}]\x1b[0m `;
   const pipe = (stream, out) => {
     let buffer = '';
@@ -156,7 +170,10 @@ async function shutdown(code = 0) {
     }
   }
   const deadline = Date.now() + 10_000;
-  while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) {
+  while (
+    children.some((c) => c.exitCode === null && c.signalCode === null) &&
+    Date.now() < deadline
+  ) {
     await new Promise((r) => setTimeout(r, 100));
   }
   for (const child of children) {
@@ -210,8 +227,15 @@ async function main() {
 
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const buildTargets = prod ? ['nest-auth', 'web-auth', 'backend', 'frontend'] : ['nest-auth', 'web-auth', 'backend'];
-  run('build', npx, ['nx', 'run-many', '-t', 'build', '-p', ...buildTargets, '--outputStyle=static'], env);
+  const buildTargets = prod
+    ? ['nest-auth', 'web-auth', 'backend', 'frontend']
+    : ['nest-auth', 'web-auth', 'backend'];
+  run(
+    'build',
+    npx,
+    ['nx', 'run-many', '-t', 'build', '-p', ...buildTargets, '--outputStyle=static'],
+    env,
+  );
   run('auth schema', npm, ['run', '--silent', 'migrate', '-w', 'frontend'], env);
   run('api schema', npm, ['run', '--silent', 'migrate', '-w', 'backend'], env);
 

@@ -139,6 +139,7 @@ export async function startEmbeddedPostgres({
     throw new Error(
       `Embedded PostgreSQL did not start in ${dir} on port ${chosenPort}` +
         (error ? `: ${error.message ?? error}` : ' (it exited early; see its log above)'),
+      { cause: error },
     );
   }
 
@@ -244,4 +245,3 @@ if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url
   console.error('usage: node tools/postgres.mjs check <postgres-url>');
   process.exit(2);
 }
-

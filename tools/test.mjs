@@ -12,7 +12,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'authbridge-test-')), 'summary.jsonl');
+const summaryFile = path.join(
+  fs.mkdtempSync(path.join(os.tmpdir(), 'authbridge-test-')),
+  'summary.jsonl',
+);
 const started = Date.now();
 
 const env = {
@@ -50,10 +53,14 @@ const result = spawnSync(
 );
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
-const lines = fs.existsSync(summaryFile) ? fs.readFileSync(summaryFile, 'utf8').trim().split('\n') : [];
+const lines = fs.existsSync(summaryFile)
+  ? fs.readFileSync(summaryFile, 'utf8').trim().split('\n')
+  : [];
 for (const line of lines.filter(Boolean)) {
   const entry = JSON.parse(line);
-  console.log(`[test] ${entry.project}: ${entry.passed} passed, ${entry.failed} failed, ${entry.skipped} skipped`);
+  console.log(
+    `[test] ${entry.project}: ${entry.passed} passed, ${entry.failed} failed, ${entry.skipped} skipped`,
+  );
   for (const key of Object.keys(totals)) totals[key] += entry[key];
 }
 const code = result.status ?? 1;
