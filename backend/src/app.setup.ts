@@ -1,0 +1,58 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { bodyParserErrorHandler, BODY_LIMIT, noStore } from './common/http-hardening';
+import { createValidationPipe } from './common/validation';
+import type { AppConfig } from './config';
+
+export const API_PREFIX = 'api';
+export const DOCS_PATH = `${API_PREFIX}/docs`;
+
+/**
+ * Everything around the routes, shared by main.ts and the e2e tests so they test the real
+ * thing. The app must be created with `{ bodyParser: false }`: the JSON parser is added
+ * here with its limit and a JSON error answer.
+ */
+export function configureApp(app: INestApplication, config: AppConfig): void {
+  const express = app as NestExpressApplication;
+  express.disable('x-powered-by');
+  express.setGlobalPrefix(API_PREFIX);
+  express.use(helmet());
+  express.enableCors({
+    origin: config.corsOrigins,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    exposedHeaders: ['WWW-Authenticate'],
+    credentials: false,
+    maxAge: 600,
+  });
+  express.use(noStore(`/${DOCS_PATH}`));
+  express.useBodyParser('json', { limit: BODY_LIMIT });
+  express.use(bodyParserErrorHandler);
+  express.useGlobalPipes(createValidationPipe());
+  setUpOpenApi(express);
+}
+
+function setUpOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('authbridge API')
+      .setDescription(
+        'Tasks of the signed-in user. Authenticate with the Better Auth JWT of the web app ' +
+          '(`GET /api/auth/token` there): click Authorize and paste it. ' +
+          'Lists use keyset (cursor) pagination: follow `nextCursor`.',
+      )
+      .setVersion('1.0')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Better Auth JWT' },
+        'bearer',
+      )
+      .build(),
+  );
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    jsonDocumentUrl: `${DOCS_PATH}/openapi.json`,
+    swaggerOptions: { persistAuthorization: true },
+  });
+}

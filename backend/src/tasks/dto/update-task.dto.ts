@@ -1,0 +1,30 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { TASK_DESCRIPTION_MAX, TASK_TITLE_MAX } from '../task.entity';
+import { trim } from './create-task.dto';
+
+/** Every field optional; `description: null` clears the description. */
+export class UpdateTaskDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: TASK_TITLE_MAX })
+  @Transform(trim)
+  @IsOptional()
+  @IsString()
+  @Length(1, TASK_TITLE_MAX, {
+    message: `title must be 1-${TASK_TITLE_MAX} characters long`,
+  })
+  title?: string;
+
+  @ApiPropertyOptional({ maxLength: TASK_DESCRIPTION_MAX, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(TASK_DESCRIPTION_MAX, {
+    message: `description must be at most ${TASK_DESCRIPTION_MAX} characters long`,
+  })
+  description?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  completed?: boolean;
+}
