@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { DatabaseUnavailableFilter } from './common/database-unavailable.filter';
 import { bodyParserErrorHandler, BODY_LIMIT, noStore } from './common/http-hardening';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config';
@@ -31,6 +32,7 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   express.useBodyParser('json', { limit: BODY_LIMIT });
   express.use(bodyParserErrorHandler);
   express.useGlobalPipes(createValidationPipe());
+  express.useGlobalFilters(new DatabaseUnavailableFilter(express.getHttpAdapter()));
   setUpOpenApi(express);
 }
 

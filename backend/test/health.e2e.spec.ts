@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { bearer, startTestApi, type TestApi } from './support/api';
+import { startOwnPostgres, type OwnPostgres } from './support/embedded-postgres';
+
+describe('GET /api/health (e2e)', () => {
+  describe('with the JWKS endpoint unreachable', () => {
+    let api: TestApi;
+    beforeAll(async () => {
+      api = await startTestApi({ AUTH_JWKS_URL: 'http://127.0.0.1:9/api/auth/jwks' });
+    });
+    afterAll(async () => {
+      await api?.close();
+    });
+
+    it('is 200 without a token: it never touches the JWKS', async () => {
+      const res = await api.http.get('/api/health').expect(200);
+      expect(res.body).toEqual({ status: 'ok', database: 'up' });
+    });
+
+    it('while a protected route answers 503', async () => {
+      const res = await api.http.get('/api/me').set(bearer(await api.tokenFor()));
+      expect(res.status).toBe(503);
+    });
+  });
+
+  describe('with the database going down', () => {
+    let postgres: OwnPostgres;
+    let api: TestApi;
+
+    beforeAll(async () => {
+      postgres = await startOwnPostgres();
+      api = await startTestApi({ DATABASE_URL: postgres.url });
+    });
+    afterAll(async () => {
+      await api?.close();
+      await postgres?.stop();
+    });
+
+    it('is 200 while the database answers', async () => {
+      const res = await api.http.get('/api/health').expect(200);
+      expect(res.body).toEqual({ status: 'ok', database: 'up' });
+    });
+
+    it('is 503 once the server is really stopped, promptly and repeatedly', async () => {
+      await postgres.stop();
+      for (let i = 0; i < 3; i++) {
+        const started = Date.now();
+        const res = await api.http.get('/api/health');
+        expect(res.status).toBe(503);
+        expect(res.body).toEqual({ status: 'error', database: 'down' });
+        expect(Date.now() - started).toBeLessThan(3_000);
+      }
+    });
+
+    it('task routes answer 503 too, not 500; /api/me needs no database', async () => {
+      const user = randomUUID();
+      const token = await api.tokenFor(user);
+      const res = await api.http.get(`/api/users/${user}/tasks`).set(bearer(token));
+      expect(res.status).toBe(503);
+      await api.http.get('/api/me').set(bearer(token)).expect(200);
+    });
+  });
+});
