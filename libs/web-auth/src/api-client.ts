@@ -1,0 +1,135 @@
+import axios, {
+  type AxiosError,
+  type AxiosInstance,
+  type CreateAxiosDefaults,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import { toApiError, tokenFetchError } from './api-error.js';
+import { isRequestToOrigin, originOf } from './origin.js';
+import type { TokenManager } from './token-manager.js';
+
+/** Options of {@link createApiClient}. */
+export interface ApiClientOptions {
+  /** The API's base URL, e.g. `process.env.NEXT_PUBLIC_API_URL`. Its origin is the only one that gets the token. */
+  baseURL: string;
+  /** Where tokens come from: {@link createTokenManager}. */
+  tokenManager: Pick<TokenManager, 'getToken' | 'refresh'>;
+  /**
+   * Called when the API still answers 401 after one token refresh and retry, or when there is no
+   * session at all; once per episode (again only after a request has succeeded).
+   * Default: go to `/sign-in?returnUrl=<current path>`.
+   */
+  onUnauthenticated?: () => void;
+  /** Any other axios defaults (timeout, headers...). `baseURL` above wins. */
+  axiosConfig?: CreateAxiosDefaults;
+}
+
+/** Per-request state this client keeps on the axios config. */
+interface AuthState {
+  /** The token sent, `null` if none was. */
+  token: string | null;
+  /** Set on the one retry after a 401. */
+  retried: boolean;
+}
+
+const STATE = '__authbridgeWebAuth';
+type ConfigWithState = InternalAxiosRequestConfig & { [STATE]?: AuthState };
+
+/** The default `onUnauthenticated`: the sign-in page, coming back here afterwards. */
+export function redirectToSignIn(signInPath = '/sign-in'): void {
+  if (typeof window === 'undefined' || !window.location) return;
+  const { pathname, search, hash } = window.location;
+  if (pathname === signInPath) return; // already there: no redirect loop
+  const returnUrl = `${pathname}${search}${hash}`;
+  window.location.assign(`${signInPath}?returnUrl=${encodeURIComponent(returnUrl)}`);
+}
+
+/**
+ * Creates the axios instance the browser calls the API with.
+ *
+ * - Adds `Authorization: Bearer <jwt>` only to requests whose resolved URL has the API's origin;
+ *   an absolute or protocol-relative URL to anywhere else goes out without it.
+ * - On a 401 from the API: refreshes the token once and retries once; if that is still a 401
+ *   (or there is no session), calls `onUnauthenticated` and rejects.
+ * - Every rejection is an {@link ApiError}.
+ *
+ * @example
+ * export const api = createApiClient({
+ *   baseURL: process.env.NEXT_PUBLIC_API_URL!,
+ *   tokenManager,
+ * });
+ * const { data } = await api.get<Task[]>('/tasks');
+ */
+export function createApiClient(options: ApiClientOptions): AxiosInstance {
+  const {
+    baseURL,
+    tokenManager,
+    onUnauthenticated = () => redirectToSignIn(),
+    axiosConfig,
+  } = options;
+  const apiOrigin = originOf(baseURL);
+  const instance = axios.create({ ...axiosConfig, baseURL });
+
+  let notified = false;
+  const notifyUnauthenticated = () => {
+    if (notified) return;
+    notified = true;
+    onUnauthenticated();
+  };
+
+  instance.interceptors.request.use(async (config: ConfigWithState) => {
+    if (!isRequestToOrigin(instance, config, apiOrigin)) {
+      delete config[STATE];
+      return config;
+    }
+    const state = config[STATE] ?? { token: null, retried: false };
+    // The retry sends the token the refresh returned, even one the manager did not cache.
+    let token = state.retried ? state.token : null;
+    if (!token) {
+      try {
+        token = await tokenManager.getToken();
+      } catch (error) {
+        throw tokenFetchError(error);
+      }
+    }
+    state.token = token;
+    config[STATE] = state;
+    if (token) config.headers.set('Authorization', `Bearer ${token}`);
+    else config.headers.delete('Authorization');
+    return config;
+  });
+
+  instance.interceptors.response.use(
+    (response) => {
+      if ((response.config as ConfigWithState)[STATE]) notified = false;
+      return response;
+    },
+    async (error: unknown) => {
+      const config = axios.isAxiosError(error)
+        ? (error.config as ConfigWithState | undefined)
+        : undefined;
+      const state = config?.[STATE];
+      if (!config || !state || (error as AxiosError).response?.status !== 401) {
+        throw toApiError(error);
+      }
+      if (state.retried) {
+        notifyUnauthenticated();
+        throw toApiError(error);
+      }
+      let fresh: string | null;
+      try {
+        fresh = await tokenManager.refresh(state.token);
+      } catch (refreshError) {
+        throw tokenFetchError(refreshError);
+      }
+      if (!fresh) {
+        notifyUnauthenticated();
+        throw toApiError(error);
+      }
+      const retry: ConfigWithState = { ...config, [STATE]: { token: fresh, retried: true } };
+      return instance.request(retry);
+    },
+  );
+
+  return instance;
+}
