@@ -23,7 +23,7 @@ async function bootstrap() {
   configureApp(app, config);
 
   // Nest closes the HTTP server first (in-flight requests finish), then the pool.
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref());
   }

@@ -212,7 +212,7 @@ describe('tasks API (e2e, real PostgreSQL, test issuer tokens)', () => {
     const bodyCases: Array<[string, unknown, string, string]> = [
       ['a userId in the body', { title: 't', userId: 'someone-else' }, 'userId', 'unknownProperty'],
       ['an unknown field', { title: 't', priority: 1 }, 'priority', 'unknownProperty'],
-      ['a missing title', { description: 'd' }, 'title', 'isString'],
+      ['a missing title', { description: 'd' }, 'title', 'isDefined'],
       ['an empty title', { title: '' }, 'title', 'isLength'],
       ['a blank title', { title: '   ' }, 'title', 'isLength'],
       ['a 201-character title', { title: 'x'.repeat(201) }, 'title', 'isLength'],
@@ -254,20 +254,24 @@ describe('tasks API (e2e, real PostgreSQL, test issuer tokens)', () => {
     });
 
     it.each([
-      ['limit=1000', 'limit'],
-      ['limit=0', 'limit'],
-      ['limit=abc', 'limit'],
-      ['limit=1.5', 'limit'],
-      ['limit=1&limit=2', 'limit'],
-      ['completed=maybe', 'completed'],
-      ['completed=1', 'completed'],
-      ['cursor=garbage', 'cursor'],
-      [`userId=${'someone'}`, 'userId'],
-      ['offset=10', 'offset'],
-    ])('GET list with ?%s', async (query, field) => {
+      ['limit=1000', 'limit', 'max'],
+      ['limit=0', 'limit', 'min'],
+      ['limit=abc', 'limit', 'isInt'],
+      ['limit=1.5', 'limit', 'isInt'],
+      ['limit=1&limit=2', 'limit', 'isInt'],
+      ['completed=maybe', 'completed', 'isBoolean'],
+      ['completed=1', 'completed', 'isBoolean'],
+      ['cursor=garbage', 'cursor', 'isTaskCursor'],
+      ['userId=someone', 'userId', 'unknownProperty'],
+      ['offset=10', 'offset', 'unknownProperty'],
+    ])('GET list with ?%s', async (query, field, rule) => {
       const res = await api.http.get(`${tasksOf(alice.id)}?${query}`).set(bearer(alice.token));
       expect(res.status).toBe(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(res.body.errors).toContainEqual({
+        field,
+        rule,
+        message: expect.stringContaining(field),
+      });
     });
 
     it.each(['get', 'patch', 'delete'] as const)('%s with a non-uuid task id', async (method) => {

@@ -31,9 +31,9 @@ export class ListTasksQuery {
   })
   @IsOptional()
   @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: `limit must be between 1 and ${LIST_LIMIT_MAX}` })
   @Max(LIST_LIMIT_MAX, { message: `limit must be between 1 and ${LIST_LIMIT_MAX}` })
+  @Min(1, { message: `limit must be between 1 and ${LIST_LIMIT_MAX}` })
+  @IsInt({ message: 'limit must be an integer' })
   limit: number = LIST_LIMIT_DEFAULT;
 
   @ApiPropertyOptional({

@@ -9,18 +9,18 @@ export class UpdateTaskDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: TASK_TITLE_MAX })
   @Transform(trim)
   @IsOptional()
-  @IsString()
   @Length(1, TASK_TITLE_MAX, {
     message: `title must be 1-${TASK_TITLE_MAX} characters long`,
   })
+  @IsString()
   title?: string;
 
   @ApiPropertyOptional({ maxLength: TASK_DESCRIPTION_MAX, nullable: true })
   @IsOptional()
-  @IsString()
   @MaxLength(TASK_DESCRIPTION_MAX, {
     message: `description must be at most ${TASK_DESCRIPTION_MAX} characters long`,
   })
+  @IsString()
   description?: string | null;
 
   @ApiPropertyOptional()

@@ -1,0 +1,165 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { TestIssuer } from '@authbridge/nest-auth/testing';
+import pg from 'pg';
+import { ISSUER } from './support/api';
+import { createScratchDatabase } from './support/database';
+
+// The built entry points, as `npm run migrate`, `npm start` and a process manager use them.
+const backend = path.resolve(__dirname, '..');
+
+function nodeEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+  return { ...base, NODE_ENV: 'production', BETTER_AUTH_URL: ISSUER, ...env };
+}
+
+function run(script: string, env: Record<string, string>) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [script], { cwd: backend, env: nodeEnv(env) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('built entry points (dist/)', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+
+  beforeAll(async () => {
+    const tsc = require.resolve('typescript/bin/tsc');
+    const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+      cwd: backend,
+      encoding: 'utf8',
+    });
+    if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+    scratch = await createScratchDatabase('process');
+  }, 120_000);
+
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+
+  it.each([
+    [
+      { API_PORT: 'abc' },
+      'Invalid environment: API_PORT must be a port number 1-65535 (got "abc")',
+    ],
+    [
+      { DATABASE_URL: 'mysql://root:secret@db/app' },
+      'Invalid environment: DATABASE_URL must be a postgres:// or postgresql:// connection string',
+    ],
+  ])('start with %j exits 1 with one line and no stack trace', async (bad, line) => {
+    const result = await run('dist/main.js', { DATABASE_URL: scratch.url, ...bad });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(line);
+    expect(result.stdout).toBe('');
+  });
+
+  it('migrate applies the schema once when run twice at the same time', async () => {
+    const results = await Promise.all([
+      run('dist/migrate.js', { DATABASE_URL: scratch.url }),
+      run('dist/migrate.js', { DATABASE_URL: scratch.url }),
+    ]);
+    expect(results.map((r) => r.code)).toEqual([0, 0]);
+    const outputs = results.map((r) => r.stdout.trim()).sort();
+    expect(outputs).toEqual([
+      'Applied 1 migration(s): CreateTasks1763800000000',
+      'Database schema is up to date',
+    ]);
+  });
+
+  describe('start', () => {
+    let child: ChildProcess;
+    let issuer: TestIssuer;
+    let jwks: { jwksUrl: string; close(): Promise<void> };
+    let port: number;
+    let output = '';
+    let fresh: Awaited<ReturnType<typeof createScratchDatabase>>;
+
+    beforeAll(async () => {
+      fresh = await createScratchDatabase('start');
+      issuer = await TestIssuer.create({ issuer: ISSUER, audience: ISSUER });
+      jwks = await issuer.serve();
+      port = await freePort();
+      child = spawn(process.execPath, ['dist/main.js'], {
+        cwd: backend,
+        env: nodeEnv({
+          DATABASE_URL: fresh.url,
+          AUTH_JWKS_URL: jwks.jwksUrl,
+          API_PORT: String(port),
+          API_HOST: '127.0.0.1',
+        }),
+      });
+      child.stdout!.on('data', (chunk) => (output += chunk));
+      child.stderr!.on('data', (chunk) => (output += chunk));
+      const deadline = Date.now() + 20_000;
+      while (!output.includes('API listening') && child.exitCode === null) {
+        if (Date.now() > deadline) throw new Error(`no start-up line:\n${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }, 30_000);
+
+    afterAll(async () => {
+      if (child?.exitCode === null) child.kill('SIGKILL');
+      await jwks?.close();
+      await fresh?.drop();
+    });
+
+    it('migrates an empty database, then logs one ready line', async () => {
+      expect(output).toContain(`API listening on http://localhost:${port}\n`);
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+      expect(res.status).toBe(200);
+    });
+
+    it('on SIGTERM lets an in-flight request finish, then closes the pool and exits 0', async () => {
+      const user = 'graceful-user';
+      const token = await issuer.sign({ sub: user });
+      const body = JSON.stringify({ title: 'written during shutdown' });
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise((r) => socket.once('connect', r));
+      let response = '';
+      socket.on('data', (chunk) => (response += chunk));
+      // Headers and half the body now, the rest after the signal.
+      socket.write(
+        `POST /api/users/${user}/tasks HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n` +
+          body.slice(0, 10),
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      // A new connection is refused while the old one is still served.
+      await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
+      socket.write(body.slice(10));
+      await new Promise((r) => socket.once('end', r));
+      expect(response).toMatch(/^HTTP\/1\.1 201 /);
+      expect(await exited).toBe(0);
+
+      const client = new pg.Client({ connectionString: fresh.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query('SELECT title FROM tasks WHERE user_id = $1', [user]);
+        expect(rows).toEqual([{ title: 'written during shutdown' }]);
+        const { rows: sessions } = await client.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE 'authbridge-backend%'`,
+        );
+        expect(sessions[0].n).toBe(0);
+      } finally {
+        await client.end();
+      }
+    });
+  });
+});
