@@ -19,7 +19,13 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   express.setGlobalPrefix(API_PREFIX);
-  express.use(helmet());
+  express.use(
+    helmet({
+      // The API is often reached over plain http (localhost, a LAN address in development):
+      // upgrading the docs page's assets to https would break it there.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
   express.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
+import { trackInFlightResponses } from './common/graceful-shutdown';
 import { exitOnInvalidEnvironment, loadConfig, loadRootEnv } from './config';
 import { migrateDatabase } from './database/run-migrations';
 
@@ -22,11 +23,15 @@ async function bootstrap() {
   });
   configureApp(app, config);
 
-  // Nest closes the HTTP server first (in-flight requests finish), then the pool.
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  // On a signal Nest closes the HTTP server (in-flight requests finish), then the pool.
+  const responses = trackInFlightResponses(app.getHttpServer());
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref());
+    process.once(signal, () => {
+      responses.drain();
+      setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    });
   }
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
 
   await app.listen(config.port, config.host);
   console.log(`API listening on http://localhost:${config.port}`);
