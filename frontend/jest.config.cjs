@@ -1,0 +1,29 @@
+// Two projects: fast unit specs next to the code (src/**/*.spec.ts) and integration
+// tests (test/**/*.test.ts) against the BUILT app (`next start`), the built backend and a
+// fresh PostgreSQL database from tools/jest-postgres.cjs.
+const preset = require('../jest.preset.cjs');
+
+const shared = {
+  ...preset,
+  rootDir: __dirname,
+  moduleNameMapper: {
+    '^server-only$': '<rootDir>/test/support/empty-module.cjs',
+    '^@/(.*)$': '<rootDir>/src/$1',
+  },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  globalSetup: '<rootDir>/../tools/jest-postgres.cjs',
+  globalTeardown: '<rootDir>/../tools/jest-postgres.cjs',
+  rootDir: __dirname,
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 60_000,
+    },
+  ],
+};

@@ -1,0 +1,17 @@
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
+
+/** Every message the sign-in and sign-up forms can show, in one place. */
+export const AUTH_MESSAGES = {
+  passwordTooShort: `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`,
+  passwordTooLong: `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`,
+  emailInvalid: 'Enter a valid email address.',
+  nameRequired: 'Enter your name.',
+  nameTooLong: 'Name must be at most 100 characters.',
+  passwordRequired: 'Enter your password.',
+  emailTaken: 'An account with this email already exists. Sign in instead.',
+  // The same words for an unknown email and a wrong password: no account enumeration.
+  wrongCredentials: 'Wrong email or password.',
+  tooManyAttempts: (seconds: number) =>
+    `Too many attempts, try again in ${Math.max(1, Math.ceil(seconds))} s.`,
+  unexpected: 'Something went wrong. Please try again.',
+} as const;

@@ -1,0 +1,92 @@
+import 'server-only';
+import { betterAuth } from 'better-auth';
+import { nextCookies } from 'better-auth/next-js';
+import { jwt } from 'better-auth/plugins';
+import { getPool } from './db';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
+import { serverEnv, type ServerEnv } from './env';
+import { authRateLimitRules, createRateLimitStore } from './rate-limit';
+
+/** Lifetime of the API's bearer tokens (`exp` = `iat` + this). */
+export const JWT_EXPIRATION = '15m';
+
+/** The claims the API needs, and nothing else of the user row. */
+export function jwtPayload(user: { email: string; name: string; role?: unknown }) {
+  return {
+    email: user.email,
+    name: user.name,
+    ...(typeof user.role === 'string' && user.role ? { role: user.role } : {}),
+  };
+}
+
+function socialProviders(env: ServerEnv) {
+  return {
+    ...(env.social.google ? { google: env.social.google } : {}),
+    ...(env.social.github ? { github: env.social.github } : {}),
+  };
+}
+
+export function createAuth(env: ServerEnv) {
+  const pool = getPool(env.databaseUrl);
+  const rateLimitRule = { window: env.rateLimit.windowSeconds, max: env.rateLimit.max };
+  return betterAuth({
+    appName: 'authbridge',
+    database: pool,
+    secret: env.secret,
+    baseURL: env.baseURL,
+    trustedOrigins: env.trustedOrigins,
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: PASSWORD_MIN_LENGTH,
+      maxPasswordLength: PASSWORD_MAX_LENGTH,
+      autoSignIn: true,
+    },
+    socialProviders: socialProviders(env),
+    rateLimit: {
+      // Better Auth limits only in production by default; ours runs everywhere, so what
+      // is tested is what runs. Tests that need many attempts raise AUTH_RATE_LIMIT_MAX.
+      enabled: true,
+      window: 60,
+      max: 100,
+      customRules: authRateLimitRules(rateLimitRule),
+      // 'database' makes the migrations create the rateLimit table the PostgreSQL store
+      // uses; customStorage (that store, or Redis) is what actually counts, and the
+      // server actions count through the same one (see lib/auth-attempts.ts).
+      storage: 'database',
+      customStorage: createRateLimitStore({ redisUrl: env.redisUrl, pool }),
+    },
+    plugins: [
+      jwt({
+        jwt: {
+          issuer: env.baseURL,
+          audience: env.baseURL,
+          expirationTime: JWT_EXPIRATION,
+          definePayload: ({ user }) => jwtPayload(user),
+        },
+        jwks: env.jwtRotationDays
+          ? { rotationInterval: Math.round(env.jwtRotationDays * 24 * 60 * 60) }
+          : undefined,
+        // Clients take their JWT from /api/auth/token; signing one on every session
+        // check would cost a key decrypt and a signature per page view.
+        disableSettingJwtHeader: true,
+      }),
+      nextCookies(), // must stay last: it turns Set-Cookie of auth.api.* calls into cookies()
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const globalForAuth = globalThis as unknown as { __authbridgeAuth?: Auth };
+
+/** The app's Better Auth instance, created on first use from the validated env. */
+export function getAuth(): Auth {
+  globalForAuth.__authbridgeAuth ??= createAuth(serverEnv());
+  return globalForAuth.__authbridgeAuth;
+}
+
+/** Rate-limit rule of sign-in and sign-up, shared by the HTTP and server-action paths. */
+export function authRateLimitRule() {
+  const { rateLimit } = serverEnv();
+  return { window: rateLimit.windowSeconds, max: rateLimit.max };
+}

@@ -1,0 +1,44 @@
+import 'server-only';
+import { Redis } from 'ioredis';
+import type { Pool } from 'pg';
+import { createPostgresRateLimitStore } from './postgres-store';
+import { createRedisRateLimitStore } from './redis-store';
+import type { RateLimitRule, RateLimitStore } from './types';
+
+export type { RateLimitDecision, RateLimitRule, RateLimitStore } from './types';
+
+/** The auth paths the limit applies to, as Better Auth's router names them. */
+export const LIMITED_AUTH_PATHS = {
+  signInEmail: '/sign-in/email',
+  signUpEmail: '/sign-up/email',
+} as const;
+export type LimitedAuthPath = (typeof LIMITED_AUTH_PATHS)[keyof typeof LIMITED_AUTH_PATHS];
+
+/**
+ * Better Auth's key shape (`createRateLimitKey` in @better-auth/core): `<ip>|<path>`.
+ * Both paths use it, so an HTTP attempt and a server-action attempt share one bucket.
+ */
+export function rateLimitKey(ip: string, path: string): string {
+  return `${ip}|${path}`;
+}
+
+const globalForRedis = globalThis as unknown as { __authbridgeRedis?: Redis };
+
+/**
+ * Redis when REDIS_URL is set (shared by every instance), else the shared PostgreSQL.
+ * Either way the limit holds across instances; memory storage never would.
+ */
+export function createRateLimitStore(options: { redisUrl?: string; pool: Pool }): RateLimitStore {
+  if (!options.redisUrl) return createPostgresRateLimitStore(options.pool);
+  if (!globalForRedis.__authbridgeRedis) {
+    const redis = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+    redis.on('error', (error) => console.error(`[redis] ${error.message}`));
+    globalForRedis.__authbridgeRedis = redis;
+  }
+  return createRedisRateLimitStore(globalForRedis.__authbridgeRedis);
+}
+
+/** `rateLimit.customRules` for Better Auth: the configured rule on sign-in and sign-up. */
+export function authRateLimitRules(rule: RateLimitRule): Record<string, RateLimitRule> {
+  return { '/sign-in/*': rule, '/sign-up/*': rule };
+}

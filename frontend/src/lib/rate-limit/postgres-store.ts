@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { RateLimitDecision, RateLimitRule, RateLimitStore } from './types';
+
+/** Better Auth's own table (created by its migrations when `rateLimit.storage` is 'database'). */
+const TABLE = '"rateLimit"';
+
+/**
+ * Fixed-window counter in Better Auth's `rateLimit` table, one row per key. The whole
+ * check-and-increment is ONE upsert, so concurrent requests on any number of app
+ * instances cannot all pass a stale read. `lastRequest` holds the window's start.
+ */
+const CONSUME_SQL = `
+INSERT INTO ${TABLE} ("id", "key", "count", "lastRequest")
+VALUES ($1, $2, 1, $3)
+ON CONFLICT ("key") DO UPDATE SET
+  "count" = CASE WHEN ${TABLE}."lastRequest" <= $3 - $4 THEN 1 ELSE ${TABLE}."count" + 1 END,
+  "lastRequest" = CASE WHEN ${TABLE}."lastRequest" <= $3 - $4 THEN $3 ELSE ${TABLE}."lastRequest" END
+RETURNING "count", "lastRequest"`;
+
+/** Roughly one consume in this many also deletes rows whose window ended long ago. */
+const PRUNE_EVERY = 100;
+const PRUNE_AFTER_MS = 60 * 60 * 1000;
+
+export function createPostgresRateLimitStore(pool: Pool): RateLimitStore {
+  return {
+    async consume(key: string, rule: RateLimitRule): Promise<RateLimitDecision> {
+      const now = Date.now();
+      const windowMs = rule.window * 1000;
+      const { rows } = await pool.query<{ count: number; lastRequest: string }>(CONSUME_SQL, [
+        randomUUID(),
+        key,
+        now,
+        windowMs,
+      ]);
+      if (Math.random() < 1 / PRUNE_EVERY) {
+        pool
+          .query(`DELETE FROM ${TABLE} WHERE "lastRequest" < $1`, [now - PRUNE_AFTER_MS])
+          .catch((error: Error) => console.error(`[rate-limit] prune failed: ${error.message}`));
+      }
+      const { count, lastRequest } = rows[0]!;
+      if (Number(count) <= rule.max) return { allowed: true, retryAfter: null };
+      const retryAfter = Math.max(1, Math.ceil((Number(lastRequest) + windowMs - now) / 1000));
+      return { allowed: false, retryAfter };
+    },
+  };
+}
