@@ -242,6 +242,8 @@ describe('tasks API (e2e, real PostgreSQL, test issuer tokens)', () => {
       ['a userId in the body', { userId: 'x' }, 'userId', 'unknownProperty'],
       ['completed as a string', { completed: 'yes' }, 'completed', 'isBoolean'],
       ['an empty title', { title: '' }, 'title', 'isLength'],
+      ['a null title', { title: null }, 'title', 'isString'],
+      ['a null completed', { completed: null }, 'completed', 'isBoolean'],
       ['an unknown field', { done: true }, 'done', 'unknownProperty'],
     ])('PATCH with %s', async (_case, body, field, rule) => {
       const res = await api.http.patch(taskUrl).set(bearer(alice.token)).send(body);

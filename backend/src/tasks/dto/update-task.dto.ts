@@ -1,14 +1,20 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { TASK_DESCRIPTION_MAX, TASK_TITLE_MAX } from '../task.entity';
 import { trim } from './create-task.dto';
+
+/**
+ * Skips a field that is absent, but unlike `@IsOptional()` still validates `null`: a title
+ * or completed flag cannot be cleared, only `description` can.
+ */
+const IsPresentOrAbsent = () => ValidateIf((_object, value) => value !== undefined);
 
 /** Every field optional; `description: null` clears the description. */
 export class UpdateTaskDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: TASK_TITLE_MAX })
   @Transform(trim)
-  @IsOptional()
+  @IsPresentOrAbsent()
   @Length(1, TASK_TITLE_MAX, {
     message: `title must be 1-${TASK_TITLE_MAX} characters long`,
   })
@@ -24,7 +30,7 @@ export class UpdateTaskDto {
   description?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsPresentOrAbsent()
   @IsBoolean()
   completed?: boolean;
 }
