@@ -217,6 +217,7 @@ describe('tasks API (e2e, real PostgreSQL, test issuer tokens)', () => {
       ['a blank title', { title: '   ' }, 'title', 'isLength'],
       ['a 201-character title', { title: 'x'.repeat(201) }, 'title', 'isLength'],
       ['a numeric title', { title: 42 }, 'title', 'isString'],
+      ['a NUL character in the title', { title: 'a\u0000b' }, 'title', 'noNulCharacter'],
       [
         'a 2001-character description',
         { title: 't', description: 'd'.repeat(2001) },

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Largest JSON body accepted: a task is at most ~2.3 kB of text. */
@@ -41,7 +42,9 @@ export function bodyParserErrorHandler(
     });
     return;
   }
-  res.status(status).json({ statusCode: status, error: 'Bad Request', message: error.message });
+  res
+    .status(status)
+    .json({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: error.message });
 }
 
 /** Responses carry user data: no browser or proxy may keep a copy. The docs are static. */

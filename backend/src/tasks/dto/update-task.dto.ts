@@ -1,8 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { TASK_DESCRIPTION_MAX, TASK_TITLE_MAX } from '../task.entity';
-import { trim } from './create-task.dto';
+import { NoNulCharacter, Trim } from './text-rules';
 
 /**
  * Skips a field that is absent, but unlike `@IsOptional()` still validates `null`: a title
@@ -13,8 +12,9 @@ const IsPresentOrAbsent = () => ValidateIf((_object, value) => value !== undefin
 /** Every field optional; `description: null` clears the description. */
 export class UpdateTaskDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: TASK_TITLE_MAX })
-  @Transform(trim)
+  @Trim()
   @IsPresentOrAbsent()
+  @NoNulCharacter('title')
   @Length(1, TASK_TITLE_MAX, {
     message: `title must be 1-${TASK_TITLE_MAX} characters long`,
   })
@@ -23,6 +23,7 @@ export class UpdateTaskDto {
 
   @ApiPropertyOptional({ maxLength: TASK_DESCRIPTION_MAX, nullable: true })
   @IsOptional()
+  @NoNulCharacter('description')
   @MaxLength(TASK_DESCRIPTION_MAX, {
     message: `description must be at most ${TASK_DESCRIPTION_MAX} characters long`,
   })
