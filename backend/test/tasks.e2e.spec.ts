@@ -321,6 +321,46 @@ describe('tasks API (e2e, real PostgreSQL, test issuer tokens)', () => {
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('title');
     });
 
+    it('answers odd input with a 4xx, never a 500', async () => {
+      const queries = [
+        'limit=1e309',
+        'limit=-0',
+        'limit=',
+        'cursor=',
+        'completed=',
+        'completed[]=true',
+        'limit[a]=1',
+        `cursor=${'A'.repeat(5000)}`,
+        '__proto__[x]=1',
+      ];
+      for (const query of queries) {
+        const res = await api.http.get(`${tasksOf(alice.id)}?${query}`).set(bearer(alice.token));
+        expect({ query, status: res.status }).toEqual({ query, status: 400 });
+      }
+      const bodies = [
+        '{"title": {"nested": true}}',
+        '{"title": ["a"]}',
+        '{"__proto__": {"admin": true}, "title": "t"}',
+        '{"constructor": {"prototype": {}}, "title": "t"}',
+        '{"title": "t", "completed": "true"}',
+        '{"title": "t", "description": 5}',
+      ];
+      for (const body of bodies) {
+        const res = await api.http
+          .post(tasksOf(alice.id))
+          .set(bearer(alice.token))
+          .set('Content-Type', 'application/json')
+          .send(body);
+        expect({ body, status: res.status }).toEqual({ body, status: 400 });
+      }
+      const charset = await api.http
+        .post(tasksOf(alice.id))
+        .set(bearer(alice.token))
+        .set('Content-Type', 'application/json; charset=klingon')
+        .send('{"title":"t"}');
+      expect(charset.status).toBe(415);
+    });
+
     it('rejects a body over the size limit with 413', async () => {
       const res = await api.http
         .post(tasksOf(alice.id))

@@ -38,11 +38,33 @@ export function validationException(errors: FieldError[]): BadRequestException {
 }
 
 /**
+ * Nest silently strips `__proto__` and `constructor` keys before validating; being unknown
+ * fields like any other, they are rejected here instead.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  protected override stripProtoKeys(value: unknown): void {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const forbidden = ['__proto__', 'constructor'].filter((key) => Object.hasOwn(value, key));
+      if (forbidden.length) {
+        throw validationException(
+          forbidden.map((field) => ({
+            field,
+            rule: 'unknownProperty',
+            message: `property ${field} should not exist`,
+          })),
+        );
+      }
+    }
+    super.stripProtoKeys(value);
+  }
+}
+
+/**
  * The single validation pipe, registered globally: class-validator DTOs, unknown fields
  * rejected (so a `userId` in a body or query is a 400), values transformed to their types.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
