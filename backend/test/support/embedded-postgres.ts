@@ -14,11 +14,14 @@ const server = await startEmbeddedPostgres({
   dataDir: process.env.PG_DATA_DIR, persistent: false, database: 'app', log: () => {},
 });
 console.log(JSON.stringify({ url: server.url }));
-process.stdin.on('data', async () => {
-  await server.stop();
+let stopping;
+const stop = () => (stopping ??= server.stop().then(() => {
   console.log(JSON.stringify({ stopped: true }));
   process.exit(0);
-});
+}));
+process.stdin.on('data', stop);
+// The test process died without stopping it: do not leave a postmaster behind.
+process.stdin.on('end', stop);
 `;
 
 export interface OwnPostgres {
