@@ -41,7 +41,9 @@ export function redirectToSignIn(signInPath = '/sign-in'): void {
   const { pathname, search, hash } = window.location;
   if (pathname === signInPath) return; // already there: no redirect loop
   const returnUrl = `${pathname}${search}${hash}`;
-  window.location.assign(`${signInPath}?returnUrl=${encodeURIComponent(returnUrl)}`);
+  // Slashes stay readable (`?returnUrl=/tasks`); everything else is encoded.
+  const encoded = encodeURIComponent(returnUrl).replace(/%2F/gi, '/');
+  window.location.assign(`${signInPath}?returnUrl=${encoded}`);
 }
 
 /**

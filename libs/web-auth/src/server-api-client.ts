@@ -2,12 +2,23 @@ import axios, { type AxiosInstance, type CreateAxiosDefaults } from 'axios';
 import { toApiError, tokenFetchError } from './api-error.js';
 import { isRequestToOrigin, originOf } from './origin.js';
 
+/**
+ * Better Auth's `auth.api.getToken()` throws an `APIError` with `statusCode: 401` when the
+ * request has no session; that is "no token", not a failure.
+ */
+function isUnauthorized(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { statusCode, status } = error as { statusCode?: unknown; status?: unknown };
+  return statusCode === 401 || status === 401 || status === 'UNAUTHORIZED';
+}
+
 /** Options of {@link createServerApiClient}. */
 export interface ServerApiClientOptions {
   /** The API's base URL as the Next.js server reaches it. Only its origin gets the token. */
   baseURL: string;
   /**
-   * The JWT of the request being served, or `null` without a session. Called on EVERY API
+   * The JWT of the request being served, or `null` without a session (a throw with
+   * `statusCode: 401`, as `auth.api.getToken()` does then, counts as `null`). Called on EVERY API
    * request (never cached here), so one module-level client is safe across users as long as
    * this reads the current request, e.g. `auth.api.getToken({ headers: await headers() })`.
    */
@@ -52,7 +63,8 @@ export function createServerApiClient(options: ServerApiClientOptions): AxiosIns
     try {
       token = await getToken();
     } catch (error) {
-      throw tokenFetchError(error);
+      if (!isUnauthorized(error)) throw tokenFetchError(error);
+      token = null; // no session: let the API answer (public routes work for guests)
     }
     if (token) config.headers.set('Authorization', `Bearer ${token}`);
     else config.headers.delete('Authorization');
@@ -61,7 +73,15 @@ export function createServerApiClient(options: ServerApiClientOptions): AxiosIns
 
   instance.interceptors.response.use(undefined, (error: unknown) => {
     const apiError = toApiError(error);
-    if (apiError.kind === 'unauthenticated' && onUnauthenticated) onUnauthenticated();
+    const config = axios.isAxiosError(error) ? error.config : undefined;
+    if (
+      apiError.kind === 'unauthenticated' &&
+      onUnauthenticated &&
+      config &&
+      isRequestToOrigin(instance, config, apiOrigin)
+    ) {
+      onUnauthenticated();
+    }
     throw apiError;
   });
 

@@ -177,6 +177,29 @@ describe('createApiClient: 401 handling', () => {
     expect(onUnauthenticated).not.toHaveBeenCalled();
   });
 
+  it('retries a POST with the same JSON body', async () => {
+    const { issued, fetchToken } = tokenSource();
+    const bodies: string[] = [];
+    const accept = acceptOnly(() => issued.slice(1));
+    api.handle((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        accept(req, res);
+      });
+    });
+    const http = createApiClient({
+      baseURL: api.origin,
+      tokenManager: createTokenManager({ fetchToken }),
+      onUnauthenticated: jest.fn(),
+    });
+
+    await http.post('/tasks', { title: 'Write README' });
+
+    expect(bodies).toEqual(['{"title":"Write README"}', '{"title":"Write README"}']);
+  });
+
   it('calls onUnauthenticated when the retry is a 401 too, and rejects with an unauthenticated ApiError', async () => {
     const { fetchToken } = tokenSource();
     api.handle(acceptOnly(() => []));
@@ -299,7 +322,7 @@ describe('createApiClient: 401 handling', () => {
 
       await apiErrorOf(http.get('/tasks'));
 
-      expect(assign).toHaveBeenCalledWith('/sign-in?returnUrl=%2Ftasks%3Fpage%3D2');
+      expect(assign).toHaveBeenCalledWith('/sign-in?returnUrl=/tasks%3Fpage%3D2');
     });
 
     it('stays put when already on /sign-in', async () => {

@@ -81,12 +81,43 @@ describe('createServerApiClient', () => {
     expect(api.seen).toHaveLength(1); // no retry on the server
   });
 
+  it('a 401 from another origin does not call onUnauthenticated', async () => {
+    thirdParty.handle(acceptOnly(() => []));
+    const onUnauthenticated = jest.fn();
+    const http = createServerApiClient({
+      baseURL: api.origin,
+      getToken: async () => 'jwt',
+      onUnauthenticated,
+    });
+
+    const error = await rejection(http.get(`${thirdParty.origin}/x`));
+    expect(error).toMatchObject({ kind: 'unauthenticated', status: 401 });
+    expect(onUnauthenticated).not.toHaveBeenCalled();
+  });
+
   it('without onUnauthenticated a 401 is an unauthenticated ApiError', async () => {
     api.handle(acceptOnly(() => []));
     const http = createServerApiClient({ baseURL: api.origin, getToken: async () => null });
 
     const error = await rejection(http.get('/tasks'));
     expect(isApiError(error) && error.kind).toBe('unauthenticated');
+  });
+
+  it("treats Better Auth's 401 APIError from getToken as no session: sent without a token", async () => {
+    // What auth.api.getToken() throws without a session (better-call APIError).
+    const noSession = Object.assign(new Error('Unauthorized'), {
+      status: 'UNAUTHORIZED',
+      statusCode: 401,
+    });
+    const http = createServerApiClient({
+      baseURL: api.origin,
+      getToken: async () => {
+        throw noSession;
+      },
+    });
+
+    await http.get('/public');
+    expect(api.seen).toEqual([{ method: 'GET', url: '/public', authorization: undefined }]);
   });
 
   it('a throwing getToken is a network ApiError and nothing is sent', async () => {
