@@ -46,7 +46,7 @@ export function createAuth(env: ServerEnv) {
       // Better Auth limits only in production by default; ours runs everywhere, so what
       // is tested is what runs. Tests that need many attempts raise AUTH_RATE_LIMIT_MAX.
       enabled: true,
-      window: 60,
+      window: 10, // Better Auth's default rule for every other auth path
       max: 100,
       customRules: authRateLimitRules(rateLimitRule),
       // 'database' makes the migrations create the rateLimit table the PostgreSQL store

@@ -1,0 +1,329 @@
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { Pool } from 'pg';
+import {
+  alertText,
+  CookieJar,
+  fieldError,
+  postAuth,
+  submitForm,
+  uniqueEmail,
+  uniqueIp,
+} from './support/http';
+import { runMigrate, startWeb, startWebExpectingExit, type Running } from './support/processes';
+
+// Against the BUILT app (`next start`) and a fresh PostgreSQL database. The app runs with
+// the default limit (3 sign-in/sign-up attempts per 10 s per client); each test uses its
+// own client address, so buckets never collide.
+const databaseUrl = () => process.env.DATABASE_URL!;
+let web: Running;
+
+beforeAll(async () => {
+  // Two migrations at once: the advisory lock makes them take turns.
+  const runs = await Promise.all([runMigrate(databaseUrl()), runMigrate(databaseUrl())]);
+  for (const run of runs) expect({ code: run.code, output: run.output }).toMatchObject({ code: 0 });
+  web = await startWeb({ databaseUrl: databaseUrl() });
+}, 120_000);
+
+afterAll(async () => {
+  await web?.stop();
+});
+
+describe('migrate', () => {
+  it('is idempotent and leaves exactly one signing key after concurrent runs', async () => {
+    const again = await runMigrate(databaseUrl());
+    expect(again.code).toBe(0);
+    expect(again.output).toMatch(/schema up to date/);
+    const pool = new Pool({ connectionString: databaseUrl() });
+    try {
+      const { rows } = await pool.query('SELECT count(*)::int AS n FROM jwks');
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+describe('email and password over HTTP', () => {
+  it('signs up, rejects a second account on the same email, and signs in', async () => {
+    const email = uniqueEmail();
+    const jar = new CookieJar();
+    const ip = uniqueIp();
+    const signUp = await postAuth(
+      web.url,
+      '/sign-up/email',
+      { email, password: 'correct horse', name: 'Ada' },
+      { ip, jar },
+    );
+    expect(signUp.status).toBe(200);
+    expect(jar.has('session_token')).toBe(true);
+
+    const again = await postAuth(
+      web.url,
+      '/sign-up/email',
+      { email, password: 'correct horse', name: 'Ada' },
+      { ip },
+    );
+    expect(again.status).toBe(422);
+    expect(String(again.body.code)).toMatch(/^USER_ALREADY_EXISTS/);
+
+    const signIn = await postAuth(
+      web.url,
+      '/sign-in/email',
+      { email, password: 'correct horse' },
+      { ip: uniqueIp(), jar: new CookieJar() },
+    );
+    expect(signIn.status).toBe(200);
+  });
+
+  it('enforces the password length rules (8 to 128)', async () => {
+    const ip = uniqueIp();
+    const short = await postAuth(
+      web.url,
+      '/sign-up/email',
+      { email: uniqueEmail(), password: '1234567', name: 'A' },
+      { ip },
+    );
+    expect([short.status, short.body.code]).toEqual([400, 'PASSWORD_TOO_SHORT']);
+    const long = await postAuth(
+      web.url,
+      '/sign-up/email',
+      { email: uniqueEmail(), password: 'x'.repeat(129), name: 'A' },
+      { ip },
+    );
+    expect([long.status, long.body.code]).toEqual([400, 'PASSWORD_TOO_LONG']);
+  });
+
+  it('answers an unknown email exactly like a wrong password', async () => {
+    const email = uniqueEmail();
+    await postAuth(web.url, '/sign-up/email', { email, password: 'correct horse', name: 'B' }, {
+      ip: uniqueIp(),
+    });
+    const wrongPassword = await postAuth(
+      web.url,
+      '/sign-in/email',
+      { email, password: 'not the one' },
+      { ip: uniqueIp() },
+    );
+    const unknownEmail = await postAuth(
+      web.url,
+      '/sign-in/email',
+      { email: uniqueEmail('nobody'), password: 'not the one' },
+      { ip: uniqueIp() },
+    );
+    expect(wrongPassword.status).toBe(401);
+    expect([unknownEmail.status, unknownEmail.body]).toEqual([wrongPassword.status, wrongPassword.body]);
+  });
+});
+
+describe('the JWT for the API', () => {
+  it('is verified through /api/auth/jwks with iss, aud, sub and only the narrowed claims', async () => {
+    const email = uniqueEmail();
+    const jar = new CookieJar();
+    const signUp = await postAuth(
+      web.url,
+      '/sign-up/email',
+      { email, password: 'correct horse', name: 'Grace' },
+      { ip: uniqueIp(), jar },
+    );
+    const userId = (signUp.body.user as { id: string }).id;
+
+    const response = await fetch(`${web.url}/api/auth/token`, { headers: { cookie: jar.header() } });
+    expect(response.status).toBe(200);
+    const { token } = (await response.json()) as { token: string };
+
+    const jwks = createRemoteJWKSet(new URL(`${web.url}/api/auth/jwks`));
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+      issuer: web.url,
+      audience: web.url,
+    });
+    expect(protectedHeader.alg).toBe('EdDSA');
+    expect(payload.sub).toBe(userId);
+    expect(payload).toMatchObject({ email, name: 'Grace' });
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'email', 'exp', 'iat', 'iss', 'name', 'sub']);
+    expect(payload.exp! - payload.iat!).toBe(15 * 60);
+    expect(decodeProtectedHeader(token).kid).toBeDefined();
+  });
+
+  it('is not given without a session', async () => {
+    const response = await fetch(`${web.url}/api/auth/token`);
+    expect(response.status).toBe(401);
+  });
+});
+
+describe('rate limiting of sign-in (3 per 10 s per client)', () => {
+  it('limits the 4th rapid wrong sign-in on the HTTP path (429 with X-Retry-After)', async () => {
+    const ip = uniqueIp();
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 4; i++) {
+      const attempt = await postAuth(
+        web.url,
+        '/sign-in/email',
+        { email: 'someone@example.com', password: 'wrong password' },
+        { ip },
+      );
+      statuses.push(attempt.status);
+      retryAfter = attempt.headers.get('x-retry-after');
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect(Number(retryAfter)).toBeLessThanOrEqual(10);
+  });
+
+  it('limits the 4th rapid wrong sign-in on the server-action path', async () => {
+    const ip = uniqueIp();
+    const messages: (string | undefined)[] = [];
+    for (let i = 0; i < 4; i++) {
+      const post = await submitForm(
+        web.url,
+        '/sign-in',
+        { email: 'someone@example.com', password: 'wrong password' },
+        { ip },
+      );
+      expect(post.status).toBe(200);
+      messages.push(alertText(post.html));
+    }
+    expect(messages.slice(0, 3)).toEqual(Array(3).fill('Wrong email or password.'));
+    expect(messages[3]).toMatch(/^Too many attempts, try again in ([1-9]|10) s\.$/);
+  });
+
+  it('counts both paths in one bucket: HTTP attempts use up the server action too', async () => {
+    const ip = uniqueIp();
+    for (let i = 0; i < 3; i++) {
+      await postAuth(web.url, '/sign-in/email', { email: 'x@example.com', password: 'nope nope' }, { ip });
+    }
+    const post = await submitForm(
+      web.url,
+      '/sign-in',
+      { email: 'x@example.com', password: 'nope nope' },
+      { ip },
+    );
+    expect(alertText(post.html)).toMatch(/^Too many attempts/);
+  });
+});
+
+describe('the forms without JavaScript (server actions)', () => {
+  it('signs up and lands on a local returnUrl', async () => {
+    const jar = new CookieJar();
+    const post = await submitForm(
+      web.url,
+      '/sign-up',
+      { name: 'Lin', email: uniqueEmail(), password: 'long enough', returnUrl: '/dashboard?x=1' },
+      { ip: uniqueIp(), jar },
+    );
+    expect(post.status).toBe(303);
+    expect(post.location).toBe('/dashboard?x=1');
+    expect(jar.has('session_token')).toBe(true);
+    const dashboard = await fetch(`${web.url}/dashboard`, {
+      headers: { cookie: jar.header() },
+      redirect: 'manual',
+    });
+    expect(dashboard.status).toBe(200);
+  });
+
+  it.each(['//evil.com', '/\\evil.com', 'https://evil.com/x', '/\t/evil.com'])(
+    'never follows the foreign returnUrl %j',
+    async (returnUrl) => {
+      const email = uniqueEmail();
+      await postAuth(web.url, '/sign-up/email', { email, password: 'long enough', name: 'E' }, {
+        ip: uniqueIp(),
+      });
+      const post = await submitForm(
+        web.url,
+        '/sign-in',
+        { email, password: 'long enough', returnUrl },
+        { ip: uniqueIp(), jar: new CookieJar() },
+      );
+      expect(post.status).toBe(303);
+      expect(post.location).toBe('/dashboard');
+    },
+  );
+
+  it('shows a clear message for each rule and for an email already used', async () => {
+    const ip = uniqueIp();
+    const email = uniqueEmail();
+    const short = await submitForm(web.url, '/sign-up', { name: 'A', email, password: 'short' }, { ip });
+    expect(fieldError(short.html, 'password')).toBe('Password must be at least 8 characters.');
+    const long = await submitForm(
+      web.url,
+      '/sign-up',
+      { name: 'A', email, password: 'y'.repeat(129) },
+      { ip },
+    );
+    expect(fieldError(long.html, 'password')).toBe('Password must be at most 128 characters.');
+    await postAuth(web.url, '/sign-up/email', { email, password: 'long enough', name: 'A' }, {
+      ip: uniqueIp(),
+    });
+    const taken = await submitForm(
+      web.url,
+      '/sign-up',
+      { name: 'A', email, password: 'long enough' },
+      { ip: uniqueIp() },
+    );
+    expect(fieldError(taken.html, 'email')).toBe(
+      'An account with this email already exists. Sign in instead.',
+    );
+  });
+
+  it('signs out', async () => {
+    const jar = new CookieJar();
+    await postAuth(
+      web.url,
+      '/sign-up/email',
+      { email: uniqueEmail(), password: 'long enough', name: 'S' },
+      { ip: uniqueIp(), jar },
+    );
+    const before = await fetch(`${web.url}/api/auth/get-session`, { headers: { cookie: jar.header() } });
+    expect(await before.json()).not.toBeNull();
+    const home = await fetch(`${web.url}/`, { headers: { cookie: jar.header() } });
+    const html = await home.text();
+    const form = html.match(/<form[^>]*>[\s\S]*?Sign out[\s\S]*?<\/form>/)?.[0] ?? '';
+    const data = new FormData();
+    for (const input of form.match(/<input[^>]*>/g) ?? []) {
+      const name = input.match(/name="([^"]*)"/)?.[1];
+      if (name) data.append(name.replace(/&quot;/g, '"'), (input.match(/value="([^"]*)"/)?.[1] ?? '').replace(/&quot;/g, '"'));
+    }
+    const out = await fetch(`${web.url}/`, {
+      method: 'POST',
+      body: data,
+      redirect: 'manual',
+      headers: { cookie: jar.header(), origin: web.url },
+    });
+    expect(out.status).toBe(303);
+    jar.store(out);
+    const after = await fetch(`${web.url}/api/auth/get-session`, { headers: { cookie: jar.header() } });
+    expect(await after.json()).toBeNull();
+  });
+});
+
+describe('the dashboard guard', () => {
+  it('proxy.ts sends a visitor without a session cookie to sign in, coming back after', async () => {
+    const response = await fetch(`${web.url}/dashboard`, { redirect: 'manual' });
+    expect(response.status).toBe(307);
+    expect(response.headers.get('location')).toMatch(/\/sign-in\?returnUrl=\/dashboard$/);
+  });
+
+  it('the page checks the real session: a forged cookie does not get in', async () => {
+    const response = await fetch(`${web.url}/dashboard`, {
+      redirect: 'manual',
+      headers: { cookie: 'better-auth.session_token=forged.value' },
+    });
+    expect(response.status).toBe(307);
+    expect(response.headers.get('location')).toMatch(/\/sign-in\?returnUrl=\/dashboard$/);
+  });
+});
+
+describe('start-up', () => {
+  it('refuses to start on a bad variable, with one line naming it and the rule', async () => {
+    const { code, stderr } = await startWebExpectingExit({
+      DATABASE_URL: databaseUrl(),
+      BETTER_AUTH_SECRET: 'too-short',
+      BETTER_AUTH_URL: 'http://localhost:3000',
+      NEXT_PUBLIC_API_URL: 'http://localhost:3001',
+    });
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(
+      'Invalid environment: BETTER_AUTH_SECRET must be at least 32 characters',
+    );
+  });
+});

@@ -1,0 +1,198 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export const FRONTEND_DIR = path.resolve(__dirname, '../..');
+export const REPO_ROOT = path.resolve(FRONTEND_DIR, '..');
+const NEXT_BIN = path.join(
+  path.dirname(require.resolve('next/package.json', { paths: [FRONTEND_DIR] })),
+  'dist/bin/next',
+);
+const BACKEND_MAIN = path.join(REPO_ROOT, 'backend/dist/main.js');
+
+/**
+ * Every app process of one test run shares the database, so it must share the secret
+ * that encrypts the JWT signing keys too.
+ */
+export const TEST_SECRET = 'test-secret-for-authbridge-integration-tests-0123456789';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Running {
+  url: string;
+  port: number;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** The environment of a child app: only what the test sets (plus PATH and friends). */
+function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
+  return env;
+}
+
+function track(child: ChildProcess) {
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  return () => output;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitForHttp(url: string, child: ChildProcess, output: () => string, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`process exited (${child.exitCode}) before answering ${url}:\n${output()}`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.status < 500) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`no answer from ${url} within ${ms / 1000} s:\n${output()}`);
+}
+
+export interface WebOptions {
+  databaseUrl: string;
+  /** Default: a free one. */
+  port?: number;
+  apiUrl?: string;
+  rateLimitMax?: number;
+  rateLimitWindowSeconds?: number;
+  redisUrl?: string;
+  env?: Record<string, string | undefined>;
+}
+
+export function webEnv(port: number, options: WebOptions): Record<string, string | undefined> {
+  return {
+    DATABASE_URL: options.databaseUrl,
+    BETTER_AUTH_SECRET: TEST_SECRET,
+    BETTER_AUTH_URL: `http://localhost:${port}`,
+    NEXT_PUBLIC_API_URL: options.apiUrl ?? 'http://localhost:9',
+    WEB_PORT: String(port),
+    REDIS_URL: options.redisUrl,
+    AUTH_RATE_LIMIT_MAX: options.rateLimitMax?.toString(),
+    AUTH_RATE_LIMIT_WINDOW_SECONDS: options.rateLimitWindowSeconds?.toString(),
+    ...options.env,
+  };
+}
+
+/** The built Next app (`next start`); run `nx run frontend:build` first. */
+export async function startWeb(options: WebOptions): Promise<Running> {
+  if (!fs.existsSync(path.join(FRONTEND_DIR, '.next/BUILD_ID'))) {
+    throw new Error('frontend is not built: run `npx nx run frontend:build` (nx test does it)');
+  }
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port)], {
+    cwd: FRONTEND_DIR,
+    env: childEnv(webEnv(port, options)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = track(child);
+  const url = `http://localhost:${port}`;
+  try {
+    await waitForHttp(`${url}/api/auth/ok`, child, output);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { url, port, output, stop: () => stopChild(child) };
+}
+
+/** Runs `next start` expecting it to refuse to start; resolves with its exit code and output. */
+export async function startWebExpectingExit(
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port)], {
+    cwd: FRONTEND_DIR,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+/** `npm run migrate -w frontend`, as a child process. */
+export async function runMigrate(databaseUrl: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=react-server', '--import', 'tsx', 'scripts/migrate.ts'],
+    {
+      cwd: FRONTEND_DIR,
+      env: childEnv(webEnv(3000, { databaseUrl })),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output = track(child);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, output: output() };
+}
+
+/** The built Tasks API (`node backend/dist/main.js`); `nx run backend:build` first. */
+export async function startApi(options: {
+  databaseUrl: string;
+  webUrl: string;
+  port?: number;
+}): Promise<Running> {
+  if (!fs.existsSync(BACKEND_MAIN)) {
+    throw new Error('backend is not built: run `npx nx run backend:build` (nx test does it)');
+  }
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, [BACKEND_MAIN], {
+    cwd: path.dirname(path.dirname(BACKEND_MAIN)),
+    env: childEnv({
+      DATABASE_URL: options.databaseUrl,
+      API_PORT: String(port),
+      API_HOST: '127.0.0.1',
+      BETTER_AUTH_URL: options.webUrl,
+      AUTH_JWKS_URL: `${options.webUrl}/api/auth/jwks`,
+      CORS_ORIGINS: options.webUrl,
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = track(child);
+  const url = `http://localhost:${port}`;
+  try {
+    await waitForHttp(`${url}/api/health`, child, output);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { url, port, output, stop: () => stopChild(child) };
+}
