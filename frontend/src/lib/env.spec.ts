@@ -1,0 +1,102 @@
+import { InvalidEnvironmentError, parseServerEnv } from './env';
+
+const valid = {
+  BETTER_AUTH_SECRET: 'a'.repeat(32),
+  BETTER_AUTH_URL: 'http://localhost:3000',
+  DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/app',
+  NEXT_PUBLIC_API_URL: 'http://localhost:3001',
+};
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    parseServerEnv(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidEnvironmentError);
+    return (error as Error).message;
+  }
+  throw new Error('expected an invalid environment');
+}
+
+describe('server env schema', () => {
+  it('applies the defaults', () => {
+    expect(parseServerEnv(valid)).toMatchObject({
+      baseURL: 'http://localhost:3000',
+      apiUrl: 'http://localhost:3001',
+      webPort: 3000,
+      trustedOrigins: ['http://localhost:3000'],
+      social: { google: undefined, github: undefined },
+      redisUrl: undefined,
+      jwtRotationDays: undefined,
+      rateLimit: { max: 3, windowSeconds: 10 },
+    });
+  });
+
+  it('treats empty strings as unset', () => {
+    const env = parseServerEnv({
+      ...valid,
+      WEB_PORT: '',
+      REDIS_URL: ' ',
+      GOOGLE_CLIENT_ID: '',
+      AUTH_RATE_LIMIT_MAX: '',
+      AUTH_JWT_ROTATION_DAYS: '',
+    });
+    expect(env.webPort).toBe(3000);
+    expect(env.redisUrl).toBeUndefined();
+    expect(env.rateLimit.max).toBe(3);
+  });
+
+  it('enables a social provider only when both its id and secret are set', () => {
+    const env = parseServerEnv({
+      ...valid,
+      GOOGLE_CLIENT_ID: 'id',
+      GOOGLE_CLIENT_SECRET: 'secret',
+      GITHUB_CLIENT_ID: 'only-the-id',
+    });
+    expect(env.social.google).toEqual({ clientId: 'id', clientSecret: 'secret' });
+    expect(env.social.github).toBeUndefined();
+  });
+
+  it('takes explicit values', () => {
+    const env = parseServerEnv({
+      ...valid,
+      BETTER_AUTH_URL: 'https://app.example.com/',
+      TRUSTED_ORIGINS: 'https://admin.example.com',
+      WEB_PORT: '8080',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      AUTH_JWT_ROTATION_DAYS: '30',
+      AUTH_RATE_LIMIT_MAX: '50',
+      AUTH_RATE_LIMIT_WINDOW_SECONDS: '60',
+    });
+    expect(env).toMatchObject({
+      baseURL: 'https://app.example.com',
+      trustedOrigins: ['https://app.example.com', 'https://admin.example.com'],
+      webPort: 8080,
+      redisUrl: 'redis://127.0.0.1:6379',
+      jwtRotationDays: 30,
+      rateLimit: { max: 50, windowSeconds: 60 },
+    });
+  });
+
+  it.each([
+    [{ BETTER_AUTH_SECRET: '' }, 'BETTER_AUTH_SECRET must be set'],
+    [{ BETTER_AUTH_SECRET: 'short' }, 'BETTER_AUTH_SECRET must be at least 32 characters'],
+    [{ BETTER_AUTH_URL: 'localhost:3000' }, 'BETTER_AUTH_URL must be an http(s) URL (got "localhost:3000")'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres:// or postgresql://'],
+    [{ NEXT_PUBLIC_API_URL: '' }, 'NEXT_PUBLIC_API_URL must be set'],
+    [{ WEB_PORT: '99999' }, 'WEB_PORT must be a port number 1-65535 (got "99999")'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
+    [{ AUTH_RATE_LIMIT_MAX: '0' }, 'AUTH_RATE_LIMIT_MAX must be a whole number'],
+    [{ AUTH_RATE_LIMIT_WINDOW_SECONDS: 'ten' }, 'AUTH_RATE_LIMIT_WINDOW_SECONDS must be a whole'],
+    [{ AUTH_JWT_ROTATION_DAYS: '-1' }, 'AUTH_JWT_ROTATION_DAYS must be a number of days'],
+  ])('rejects %j with one line naming the variable and the rule', (override, expected) => {
+    const message = errorOf({ ...valid, ...override });
+    expect(message.startsWith('Invalid environment: ')).toBe(true);
+    expect(message).toContain(expected);
+    expect(message).not.toContain('\n');
+  });
+
+  it('never echoes a secret or a connection string', () => {
+    expect(errorOf({ ...valid, BETTER_AUTH_SECRET: 'hunter2' })).not.toContain('hunter2');
+    expect(errorOf({ ...valid, DATABASE_URL: 'mysql://u:hunter2@x/db' })).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,116 @@
+import { Redis } from 'ioredis';
+import { Pool } from 'pg';
+import { createPostgresRateLimitStore } from '../src/lib/rate-limit/postgres-store';
+import { createRedisRateLimitStore } from '../src/lib/rate-limit/redis-store';
+import type { RateLimitStore } from '../src/lib/rate-limit/types';
+import { alertText, postAuth, submitForm, uniqueIp } from './support/http';
+import { runMigrate, startWeb, type Running } from './support/processes';
+
+// The limit must hold across instances of the app: each storage is tested with several
+// concurrent callers, and two real app instances are shown to share one bucket.
+const databaseUrl = () => process.env.DATABASE_URL!;
+const redisUrl = process.env.REDIS_URL?.trim() || undefined;
+const REDIS_SKIP =
+  'SKIPPED: REDIS_URL is not set; run with REDIS_URL=redis://127.0.0.1:6379 to prove it';
+
+let pool: Pool;
+
+beforeAll(async () => {
+  const migrated = await runMigrate(databaseUrl());
+  expect({ code: migrated.code, output: migrated.output }).toMatchObject({ code: 0 });
+  pool = new Pool({ connectionString: databaseUrl() });
+}, 60_000);
+
+afterAll(async () => {
+  await pool?.end();
+});
+
+async function hammer(store: RateLimitStore, key: string, attempts: number) {
+  const rule = { window: 10, max: 3 };
+  return Promise.all(Array.from({ length: attempts }, () => store.consume(key, rule)));
+}
+
+describe('rate-limit stores', () => {
+  it('PostgreSQL: 20 concurrent attempts, exactly 3 allowed', async () => {
+    const store = createPostgresRateLimitStore(pool);
+    const results = await hammer(store, `${uniqueIp()}|/sign-in/email`, 20);
+    expect(results.filter((r) => r.allowed)).toHaveLength(3);
+    for (const denied of results.filter((r) => !r.allowed)) {
+      expect(denied.retryAfter).toBeGreaterThanOrEqual(1);
+      expect(denied.retryAfter).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('PostgreSQL: a new window starts once the old one has passed', async () => {
+    const store = createPostgresRateLimitStore(pool);
+    const key = `${uniqueIp()}|/sign-in/email`;
+    const rule = { window: 1, max: 1 };
+    expect((await store.consume(key, rule)).allowed).toBe(true);
+    expect((await store.consume(key, rule)).allowed).toBe(false);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await store.consume(key, rule)).allowed).toBe(true);
+  });
+
+  (redisUrl ? it : it.skip)(
+    redisUrl ? 'Redis: 20 concurrent attempts, exactly 3 allowed' : `Redis store: ${REDIS_SKIP}`,
+    async () => {
+      const redis = new Redis(redisUrl!);
+      try {
+        const store = createRedisRateLimitStore(redis, `authbridge-test:${Date.now()}:`);
+        const results = await hammer(store, `${uniqueIp()}|/sign-in/email`, 20);
+        expect(results.filter((r) => r.allowed)).toHaveLength(3);
+        expect(results.find((r) => !r.allowed)?.retryAfter).toBeLessThanOrEqual(10);
+      } finally {
+        redis.disconnect();
+      }
+    },
+  );
+});
+
+/** Two attempts on A, one on B, then the 4th on B: limited only if they share a bucket. */
+async function expectSharedLimit(a: Running, b: Running): Promise<string> {
+  const ip = uniqueIp();
+  const wrong = { email: 'shared@example.com', password: 'wrong password' };
+  expect((await postAuth(a.url, '/sign-in/email', wrong, { ip })).status).toBe(401);
+  expect((await postAuth(a.url, '/sign-in/email', wrong, { ip })).status).toBe(401);
+  expect((await postAuth(b.url, '/sign-in/email', wrong, { ip })).status).toBe(401);
+  expect((await postAuth(b.url, '/sign-in/email', wrong, { ip })).status).toBe(429);
+  // ...and the server-action path of either instance is out of attempts too.
+  const post = await submitForm(a.url, '/sign-in', wrong, { ip });
+  expect(alertText(post.html)).toMatch(/^Too many attempts, try again in \d+ s\.$/);
+  return ip;
+}
+
+describe('two app instances', () => {
+  it('share the limit through the database (the default storage)', async () => {
+    const [a, b] = await Promise.all([
+      startWeb({ databaseUrl: databaseUrl(), env: { REDIS_URL: '' } }),
+      startWeb({ databaseUrl: databaseUrl(), env: { REDIS_URL: '' } }),
+    ]);
+    try {
+      await expectSharedLimit(a, b);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
+  (redisUrl ? it : it.skip)(
+    redisUrl ? 'share the limit through Redis when REDIS_URL is set' : `share the limit through Redis: ${REDIS_SKIP}`,
+    async () => {
+      const [a, b] = await Promise.all([
+        startWeb({ databaseUrl: databaseUrl(), redisUrl }),
+        startWeb({ databaseUrl: databaseUrl(), redisUrl }),
+      ]);
+      try {
+        const ip = await expectSharedLimit(a, b);
+        // The counting happened in Redis, not in the database table.
+        const rows = await pool.query('SELECT 1 FROM "rateLimit" WHERE key = $1', [
+          `${ip}|/sign-in/email`,
+        ]);
+        expect(rows.rowCount).toBe(0);
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    },
+  );
+});
