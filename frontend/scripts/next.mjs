@@ -29,7 +29,10 @@ if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
   process.exit(1);
 }
 
-const nextBin = path.join(path.dirname(fileURLToPath(import.meta.resolve('next/package.json'))), 'dist/bin/next');
+const nextBin = path.join(
+  path.dirname(fileURLToPath(import.meta.resolve('next/package.json'))),
+  'dist/bin/next',
+);
 const portArgs = mode === 'build' ? [] : ['-p', port];
 const child = spawn(process.execPath, [nextBin, mode, ...portArgs, ...rest], {
   cwd: appDir,

@@ -95,9 +95,14 @@ describe('email and password over HTTP', () => {
 
   it('answers an unknown email exactly like a wrong password', async () => {
     const email = uniqueEmail();
-    await postAuth(web.url, '/sign-up/email', { email, password: 'correct horse', name: 'B' }, {
-      ip: uniqueIp(),
-    });
+    await postAuth(
+      web.url,
+      '/sign-up/email',
+      { email, password: 'correct horse', name: 'B' },
+      {
+        ip: uniqueIp(),
+      },
+    );
     const wrongPassword = await postAuth(
       web.url,
       '/sign-in/email',
@@ -111,7 +116,10 @@ describe('email and password over HTTP', () => {
       { ip: uniqueIp() },
     );
     expect(wrongPassword.status).toBe(401);
-    expect([unknownEmail.status, unknownEmail.body]).toEqual([wrongPassword.status, wrongPassword.body]);
+    expect([unknownEmail.status, unknownEmail.body]).toEqual([
+      wrongPassword.status,
+      wrongPassword.body,
+    ]);
   });
 });
 
@@ -127,7 +135,9 @@ describe('the JWT for the API', () => {
     );
     const userId = (signUp.body.user as { id: string }).id;
 
-    const response = await fetch(`${web.url}/api/auth/token`, { headers: { cookie: jar.header() } });
+    const response = await fetch(`${web.url}/api/auth/token`, {
+      headers: { cookie: jar.header() },
+    });
     expect(response.status).toBe(200);
     const { token } = (await response.json()) as { token: string };
 
@@ -139,7 +149,15 @@ describe('the JWT for the API', () => {
     expect(protectedHeader.alg).toBe('EdDSA');
     expect(payload.sub).toBe(userId);
     expect(payload).toMatchObject({ email, name: 'Grace' });
-    expect(Object.keys(payload).sort()).toEqual(['aud', 'email', 'exp', 'iat', 'iss', 'name', 'sub']);
+    expect(Object.keys(payload).sort()).toEqual([
+      'aud',
+      'email',
+      'exp',
+      'iat',
+      'iss',
+      'name',
+      'sub',
+    ]);
     expect(payload.exp! - payload.iat!).toBe(15 * 60);
     expect(decodeProtectedHeader(token).kid).toBeDefined();
   });
@@ -190,7 +208,12 @@ describe('rate limiting of sign-in (3 per 10 s per client)', () => {
   it('counts both paths in one bucket: HTTP attempts use up the server action too', async () => {
     const ip = uniqueIp();
     for (let i = 0; i < 3; i++) {
-      await postAuth(web.url, '/sign-in/email', { email: 'x@example.com', password: 'nope nope' }, { ip });
+      await postAuth(
+        web.url,
+        '/sign-in/email',
+        { email: 'x@example.com', password: 'nope nope' },
+        { ip },
+      );
     }
     const post = await submitForm(
       web.url,
@@ -225,9 +248,14 @@ describe('the forms without JavaScript (server actions)', () => {
     'never follows the foreign returnUrl %j',
     async (returnUrl) => {
       const email = uniqueEmail();
-      await postAuth(web.url, '/sign-up/email', { email, password: 'long enough', name: 'E' }, {
-        ip: uniqueIp(),
-      });
+      await postAuth(
+        web.url,
+        '/sign-up/email',
+        { email, password: 'long enough', name: 'E' },
+        {
+          ip: uniqueIp(),
+        },
+      );
       const post = await submitForm(
         web.url,
         '/sign-in',
@@ -242,7 +270,12 @@ describe('the forms without JavaScript (server actions)', () => {
   it('shows a clear message for each rule and for an email already used', async () => {
     const ip = uniqueIp();
     const email = uniqueEmail();
-    const short = await submitForm(web.url, '/sign-up', { name: 'A', email, password: 'short' }, { ip });
+    const short = await submitForm(
+      web.url,
+      '/sign-up',
+      { name: 'A', email, password: 'short' },
+      { ip },
+    );
     expect(fieldError(short.html, 'password')).toBe('Password must be at least 8 characters.');
     const long = await submitForm(
       web.url,
@@ -251,9 +284,14 @@ describe('the forms without JavaScript (server actions)', () => {
       { ip },
     );
     expect(fieldError(long.html, 'password')).toBe('Password must be at most 128 characters.');
-    await postAuth(web.url, '/sign-up/email', { email, password: 'long enough', name: 'A' }, {
-      ip: uniqueIp(),
-    });
+    await postAuth(
+      web.url,
+      '/sign-up/email',
+      { email, password: 'long enough', name: 'A' },
+      {
+        ip: uniqueIp(),
+      },
+    );
     const taken = await submitForm(
       web.url,
       '/sign-up',
@@ -273,7 +311,9 @@ describe('the forms without JavaScript (server actions)', () => {
       { email: uniqueEmail(), password: 'long enough', name: 'S' },
       { ip: uniqueIp(), jar },
     );
-    const before = await fetch(`${web.url}/api/auth/get-session`, { headers: { cookie: jar.header() } });
+    const before = await fetch(`${web.url}/api/auth/get-session`, {
+      headers: { cookie: jar.header() },
+    });
     expect(await before.json()).not.toBeNull();
     const home = await fetch(`${web.url}/`, { headers: { cookie: jar.header() } });
     const html = await home.text();
@@ -281,7 +321,11 @@ describe('the forms without JavaScript (server actions)', () => {
     const data = new FormData();
     for (const input of form.match(/<input[^>]*>/g) ?? []) {
       const name = input.match(/name="([^"]*)"/)?.[1];
-      if (name) data.append(name.replace(/&quot;/g, '"'), (input.match(/value="([^"]*)"/)?.[1] ?? '').replace(/&quot;/g, '"'));
+      if (name)
+        data.append(
+          name.replace(/&quot;/g, '"'),
+          (input.match(/value="([^"]*)"/)?.[1] ?? '').replace(/&quot;/g, '"'),
+        );
     }
     const out = await fetch(`${web.url}/`, {
       method: 'POST',
@@ -291,7 +335,9 @@ describe('the forms without JavaScript (server actions)', () => {
     });
     expect(out.status).toBe(303);
     jar.store(out);
-    const after = await fetch(`${web.url}/api/auth/get-session`, { headers: { cookie: jar.header() } });
+    const after = await fetch(`${web.url}/api/auth/get-session`, {
+      headers: { cookie: jar.header() },
+    });
     expect(await after.json()).toBeNull();
   });
 });
@@ -314,6 +360,32 @@ describe('the dashboard guard', () => {
 });
 
 describe('start-up', () => {
+  it('`next start` alone prepares an empty database (schema and one signing key)', async () => {
+    const name = `fresh_${Date.now().toString(36)}`;
+    const admin = new Pool({ connectionString: databaseUrl() });
+    await admin.query(`CREATE DATABASE "${name}"`);
+    const url = new URL(databaseUrl());
+    url.pathname = `/${name}`;
+    const fresh = await startWeb({ databaseUrl: url.toString() });
+    try {
+      const signUp = await postAuth(
+        fresh.url,
+        '/sign-up/email',
+        { email: uniqueEmail(), password: 'long enough', name: 'F' },
+        { ip: uniqueIp() },
+      );
+      expect(signUp.status).toBe(200);
+      const jwks = (await (await fetch(`${fresh.url}/api/auth/jwks`)).json()) as {
+        keys: unknown[];
+      };
+      expect(jwks.keys).toHaveLength(1);
+    } finally {
+      await fresh.stop();
+      await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
   it('refuses to start on a bad variable, with one line naming it and the rule', async () => {
     const { code, stderr } = await startWebExpectingExit({
       DATABASE_URL: databaseUrl(),

@@ -95,7 +95,9 @@ describe('two app instances', () => {
   });
 
   (redisUrl ? it : it.skip)(
-    redisUrl ? 'share the limit through Redis when REDIS_URL is set' : `share the limit through Redis: ${REDIS_SKIP}`,
+    redisUrl
+      ? 'share the limit through Redis when REDIS_URL is set'
+      : `share the limit through Redis: ${REDIS_SKIP}`,
     async () => {
       const [a, b] = await Promise.all([
         startWeb({ databaseUrl: databaseUrl(), redisUrl }),

@@ -34,6 +34,10 @@ export async function signOutAction() {
 
 export async function socialSignInAction(form: FormData) {
   const provider = form.get('provider') as SocialProvider;
-  const url = await startSocialSignIn(provider, safeReturnUrl(form.get('returnUrl')), await headers());
+  const url = await startSocialSignIn(
+    provider,
+    safeReturnUrl(form.get('returnUrl')),
+    await headers(),
+  );
   redirect(url ?? '/sign-in');
 }

@@ -7,9 +7,9 @@ export default async function HomePage() {
     <section className="hero" aria-labelledby="home-title">
       <h1 id="home-title">Your tasks, behind a real sign-in.</h1>
       <p className="lead">
-        authbridge signs you in with Better Auth in this Next.js app, then talks to a separate
-        Tasks API with short-lived tokens the API checks against this app&apos;s published keys.
-        The API never sees your password or your session.
+        authbridge signs you in with Better Auth in this Next.js app, then talks to a separate Tasks
+        API with short-lived tokens the API checks against this app&apos;s published keys. The API
+        never sees your password or your session.
       </p>
       <div className="actions">
         {session ? (
@@ -32,8 +32,7 @@ export default async function HomePage() {
           <strong>Email and password</strong>, plus Google or GitHub when they are configured.
         </li>
         <li>
-          <strong>15-minute JWTs</strong> for the API, signed with keys that never leave the
-          server.
+          <strong>15-minute JWTs</strong> for the API, signed with keys that never leave the server.
         </li>
         <li>
           <strong>Rate-limited</strong> sign-in and sign-up, shared by every instance.

@@ -109,7 +109,9 @@ export function AuthForm({ mode, action, returnUrl }: AuthFormProps) {
 
       <p className="switch">
         {signUp ? 'Already have an account? ' : 'New here? '}
-        <Link href={`${signUp ? '/sign-in' : '/sign-up'}?returnUrl=${encodeURIComponent(returnUrl)}`}>
+        <Link
+          href={`${signUp ? '/sign-in' : '/sign-up'}?returnUrl=${encodeURIComponent(returnUrl)}`}
+        >
           {signUp ? 'Sign in' : 'Create an account'}
         </Link>
       </p>

@@ -62,7 +62,11 @@ export function TaskBoard({ apiUrl, userId }: { apiUrl: string; userId: string }
     setLoadingMore(true);
     try {
       const page = await api.list(load.nextCursor);
-      setLoad({ status: 'ready', tasks: [...load.tasks, ...page.items], nextCursor: page.nextCursor });
+      setLoad({
+        status: 'ready',
+        tasks: [...load.tasks, ...page.items],
+        nextCursor: page.nextCursor,
+      });
     } catch (error) {
       setActionError(messageOf(error));
     } finally {

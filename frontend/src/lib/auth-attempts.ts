@@ -98,10 +98,12 @@ export async function signUpWithPassword(
 ): Promise<AttemptResult> {
   const values = { name: text(form, 'name').trim(), email: text(form, 'email').trim() };
   const wait = await consumeAuthAttempt(LIMITED_AUTH_PATHS.signUpEmail, requestHeaders);
-  if (wait !== null) return { ok: false, state: { error: AUTH_MESSAGES.tooManyAttempts(wait), values } };
+  if (wait !== null)
+    return { ok: false, state: { error: AUTH_MESSAGES.tooManyAttempts(wait), values } };
 
   const parsed = signUpSchema.safeParse({ ...values, password: text(form, 'password') });
-  if (!parsed.success) return { ok: false, state: { fieldErrors: fieldErrors(parsed.error), values } };
+  if (!parsed.success)
+    return { ok: false, state: { fieldErrors: fieldErrors(parsed.error), values } };
 
   try {
     await getAuth().api.signUpEmail({ body: parsed.data, headers: requestHeaders });
@@ -113,9 +115,15 @@ export async function signUpWithPassword(
       case 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL':
         return { ok: false, state: { fieldErrors: { email: AUTH_MESSAGES.emailTaken }, values } };
       case 'PASSWORD_TOO_SHORT':
-        return { ok: false, state: { fieldErrors: { password: AUTH_MESSAGES.passwordTooShort }, values } };
+        return {
+          ok: false,
+          state: { fieldErrors: { password: AUTH_MESSAGES.passwordTooShort }, values },
+        };
       case 'PASSWORD_TOO_LONG':
-        return { ok: false, state: { fieldErrors: { password: AUTH_MESSAGES.passwordTooLong }, values } };
+        return {
+          ok: false,
+          state: { fieldErrors: { password: AUTH_MESSAGES.passwordTooLong }, values },
+        };
       case 'INVALID_EMAIL':
         return { ok: false, state: { fieldErrors: { email: AUTH_MESSAGES.emailInvalid }, values } };
       default:
@@ -130,10 +138,12 @@ export async function signInWithPassword(
 ): Promise<AttemptResult> {
   const values = { email: text(form, 'email').trim() };
   const wait = await consumeAuthAttempt(LIMITED_AUTH_PATHS.signInEmail, requestHeaders);
-  if (wait !== null) return { ok: false, state: { error: AUTH_MESSAGES.tooManyAttempts(wait), values } };
+  if (wait !== null)
+    return { ok: false, state: { error: AUTH_MESSAGES.tooManyAttempts(wait), values } };
 
   const parsed = signInSchema.safeParse({ email: values.email, password: text(form, 'password') });
-  if (!parsed.success) return { ok: false, state: { fieldErrors: fieldErrors(parsed.error), values } };
+  if (!parsed.success)
+    return { ok: false, state: { fieldErrors: fieldErrors(parsed.error), values } };
 
   try {
     await getAuth().api.signInEmail({ body: parsed.data, headers: requestHeaders });

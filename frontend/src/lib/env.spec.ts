@@ -80,7 +80,10 @@ describe('server env schema', () => {
   it.each([
     [{ BETTER_AUTH_SECRET: '' }, 'BETTER_AUTH_SECRET must be set'],
     [{ BETTER_AUTH_SECRET: 'short' }, 'BETTER_AUTH_SECRET must be at least 32 characters'],
-    [{ BETTER_AUTH_URL: 'localhost:3000' }, 'BETTER_AUTH_URL must be an http(s) URL (got "localhost:3000")'],
+    [
+      { BETTER_AUTH_URL: 'localhost:3000' },
+      'BETTER_AUTH_URL must be an http(s) URL (got "localhost:3000")',
+    ],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres:// or postgresql://'],
     [{ NEXT_PUBLIC_API_URL: '' }, 'NEXT_PUBLIC_API_URL must be set'],
     [{ WEB_PORT: '99999' }, 'WEB_PORT must be a port number 1-65535 (got "99999")'],

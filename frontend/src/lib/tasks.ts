@@ -24,8 +24,10 @@ export function tasksApi(api: AxiosInstance, userId: string) {
     list: async (cursor?: string | null, limit = 50) =>
       (await api.get<TaskPage>(base, { params: { limit, ...(cursor ? { cursor } : {}) } })).data,
     create: async (title: string) => (await api.post<Task>(base, { title })).data,
-    update: async (id: string, changes: Partial<Pick<Task, 'title' | 'description' | 'completed'>>) =>
-      (await api.patch<Task>(`${base}/${encodeURIComponent(id)}`, changes)).data,
+    update: async (
+      id: string,
+      changes: Partial<Pick<Task, 'title' | 'description' | 'completed'>>,
+    ) => (await api.patch<Task>(`${base}/${encodeURIComponent(id)}`, changes)).data,
     remove: async (id: string) => {
       await api.delete(`${base}/${encodeURIComponent(id)}`);
     },

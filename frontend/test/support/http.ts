@@ -70,7 +70,8 @@ const ENTITIES: Record<string, string> = {
   '&lt;': '<',
   '&gt;': '>',
 };
-const decode = (value: string) => value.replace(/&(quot|amp|#x27|#39|lt|gt);/g, (m) => ENTITIES[m]!);
+const decode = (value: string) =>
+  value.replace(/&(quot|amp|#x27|#39|lt|gt);/g, (m) => ENTITIES[m]!);
 
 /** The hidden fields React renders into a server-action form (`$ACTION_...`, returnUrl). */
 export function hiddenFields(html: string, formClass = 'form'): Record<string, string> {

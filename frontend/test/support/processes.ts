@@ -149,7 +149,9 @@ export async function startWebExpectingExit(
 }
 
 /** `npm run migrate -w frontend`, as a child process. */
-export async function runMigrate(databaseUrl: string): Promise<{ code: number | null; output: string }> {
+export async function runMigrate(
+  databaseUrl: string,
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(
     process.execPath,
     ['--conditions=react-server', '--import', 'tsx', 'scripts/migrate.ts'],
