@@ -359,6 +359,33 @@ describe('the dashboard guard', () => {
   });
 });
 
+describe('social sign-in', () => {
+  it('shows no provider button unless the provider is configured', async () => {
+    const html = await (await fetch(`${web.url}/sign-in`)).text();
+    expect(html).not.toMatch(/Continue with/);
+  });
+
+  it('shows a button only for the provider whose id and secret are both set', async () => {
+    const social = await startWeb({
+      databaseUrl: databaseUrl(),
+      env: {
+        GITHUB_CLIENT_ID: 'test-github-id',
+        GITHUB_CLIENT_SECRET: 'test-github-secret',
+        GOOGLE_CLIENT_ID: 'only-an-id',
+      },
+    });
+    try {
+      for (const path of ['/sign-in', '/sign-up']) {
+        const html = await (await fetch(`${social.url}${path}`)).text();
+        expect(html).toContain('Continue with GitHub');
+        expect(html).not.toContain('Continue with Google');
+      }
+    } finally {
+      await social.stop();
+    }
+  });
+});
+
 describe('start-up', () => {
   it('`next start` alone prepares an empty database (schema and one signing key)', async () => {
     const name = `fresh_${Date.now().toString(36)}`;

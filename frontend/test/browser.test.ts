@@ -33,7 +33,13 @@ beforeAll(async () => {
   expect({ code: migrated.code, output: migrated.output }).toMatchObject({ code: 0 });
   // Each app needs the other's URL: pick the API's port first.
   const apiPort = await freePort();
-  web = await startWeb({ databaseUrl: databaseUrl(), apiUrl: `http://localhost:${apiPort}` });
+  // One browser signs up and in several times from one address: raise the limit through
+  // configuration (the limiter stays on).
+  web = await startWeb({
+    databaseUrl: databaseUrl(),
+    apiUrl: `http://localhost:${apiPort}`,
+    rateLimitMax: 20,
+  });
   api = await startApi({ databaseUrl: databaseUrl(), webUrl: web.url, port: apiPort });
   ({ browser } = await launchChromium());
   page = await browser.newPage({ viewport: { width: 1024, height: 720 } });

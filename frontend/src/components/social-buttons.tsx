@@ -17,7 +17,7 @@ export function SocialButtons({ returnUrl }: { returnUrl: string }) {
           <input type="hidden" name="provider" value={provider} />
           <input type="hidden" name="returnUrl" value={returnUrl} />
           <button type="submit" className="button secondary wide">
-            Continue with {LABELS[provider]}
+            {`Continue with ${LABELS[provider]}`}
           </button>
         </form>
       ))}
