@@ -1,0 +1,24 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { AuthModuleOptions } from './auth-module-options';
+
+/** Extras of `forRoot`/`forRootAsync` that shape the module itself rather than verification. */
+export interface AuthModuleExtras {
+  /** Registers the module globally, so its guards resolve in every module. Default: true. */
+  isGlobal?: boolean;
+}
+
+export const {
+  ConfigurableModuleClass,
+  MODULE_OPTIONS_TOKEN: AUTH_MODULE_OPTIONS,
+  OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<AuthModuleOptions>({ moduleName: 'AuthBridge' })
+  .setClassMethodName('forRoot')
+  .setExtras<AuthModuleExtras>({ isGlobal: true }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal !== false,
+  }))
+  .build();
+
+/** Internal DI token: the options with defaults applied and checked. */
+export const AUTH_RESOLVED_OPTIONS = Symbol('AUTHBRIDGE:RESOLVED_OPTIONS');

@@ -1,0 +1,82 @@
+import { Module, type CanActivate, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { resolveAuthOptions, type ResolvedAuthOptions } from './auth-module-options';
+import { JwtAuthGuard } from './auth.guard';
+import {
+  ASYNC_OPTIONS_TYPE,
+  AUTH_MODULE_OPTIONS,
+  AUTH_RESOLVED_OPTIONS,
+  ConfigurableModuleClass,
+  OPTIONS_TYPE,
+} from './auth.module-definition';
+import { OwnershipGuard } from './ownership.guard';
+import { TokenVerifier } from './token-verifier.service';
+
+const letThrough: CanActivate = { canActivate: () => true };
+
+/**
+ * Trusts Better Auth's JWTs: verifies them with jose against Better Auth's JWKS (or offline
+ * keys) and, by default, guards every route globally. Global module (`isGlobal: true`), so
+ * `TokenVerifier`, `JwtAuthGuard` and `OwnershipGuard` resolve everywhere.
+ *
+ * Options are checked when the module is configured: `none`, HMAC algorithms, a missing
+ * issuer or malformed URLs stop the application with an {@link AuthConfigurationError}.
+ *
+ * @example
+ * @Module({
+ *   imports: [
+ *     AuthModule.forRoot({ issuer: 'http://localhost:3000' }),
+ *     // or, from configuration:
+ *     // AuthModule.forRootAsync({
+ *     //   inject: [ConfigService],
+ *     //   useFactory: (config: ConfigService) => ({ issuer: config.getOrThrow('BETTER_AUTH_URL') }),
+ *     // }),
+ *   ],
+ * })
+ * export class AppModule {}
+ */
+@Module({
+  providers: [
+    {
+      provide: AUTH_RESOLVED_OPTIONS,
+      inject: [AUTH_MODULE_OPTIONS],
+      useFactory: resolveAuthOptions,
+    },
+    TokenVerifier,
+    JwtAuthGuard,
+    OwnershipGuard,
+    {
+      provide: APP_GUARD,
+      inject: [AUTH_RESOLVED_OPTIONS, JwtAuthGuard],
+      useFactory: (options: ResolvedAuthOptions, guard: JwtAuthGuard): CanActivate =>
+        options.globalGuard ? guard : letThrough,
+    },
+  ],
+  exports: [AUTH_RESOLVED_OPTIONS, TokenVerifier, JwtAuthGuard, OwnershipGuard],
+})
+export class AuthModule extends ConfigurableModuleClass {
+  /**
+   * Configures the module with static options (checked right away).
+   *
+   * @example
+   * AuthModule.forRoot({ issuer: 'https://auth.example.com', algorithms: ['EdDSA', 'ES256'] });
+   */
+  static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
+    resolveAuthOptions(options);
+    return super.forRoot(options);
+  }
+
+  /**
+   * Configures the module from a factory (checked when the application starts).
+   *
+   * @example
+   * AuthModule.forRootAsync({
+   *   imports: [ConfigModule],
+   *   inject: [ConfigService],
+   *   useFactory: (config: ConfigService) => ({ issuer: config.getOrThrow('BETTER_AUTH_URL') }),
+   * });
+   */
+  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return super.forRootAsync(options);
+  }
+}

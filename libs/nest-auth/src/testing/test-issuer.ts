@@ -1,0 +1,267 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { base64url, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import type { AuthModuleOptions } from '../auth-module-options';
+import type { SupportedAlgorithm } from '../auth.constants';
+
+/**
+ * Options of {@link TestIssuer.create}.
+ *
+ * @example
+ * await TestIssuer.create({ issuer: 'http://localhost:3000', alg: 'ES256', kid: 'k1' });
+ */
+export interface TestIssuerOptions {
+  /** `iss` of the tokens. Default: `http://localhost:3000` (a local Better Auth). */
+  issuer?: string;
+  /** `aud` of the tokens. Default: the issuer (as Better Auth does). */
+  audience?: string;
+  /** Signing algorithm. Default: `EdDSA` (Better Auth's default). */
+  alg?: SupportedAlgorithm;
+  /** `kid` of the first key. Default: a random id. */
+  kid?: string;
+}
+
+/**
+ * Per-token options of {@link TestIssuer.sign}.
+ *
+ * @example
+ * await issuer.sign({ sub: 'u1' }, { expiresIn: -60 }); // expired a minute ago
+ */
+export interface SignOptions {
+  /** Lifetime in seconds from `iat`; negative for an already expired token. Default: 900. */
+  expiresIn?: number;
+  /** `iat` in seconds since the epoch. Default: now. */
+  issuedAt?: number;
+  /** `nbf` in seconds since the epoch. Default: none. */
+  notBefore?: number;
+  /** `kid` header: an earlier key's kid signs with that key; any other value is just written. */
+  kid?: string;
+  /**
+   * Signature algorithm, to forge bad tokens: `none` (unsigned), `HS256` (HMAC keyed with the
+   * public key, the classic confusion attack) or another asymmetric algorithm (throw-away key).
+   */
+  alg?: string;
+  /** Extra protected header parameters. */
+  header?: Record<string, unknown>;
+}
+
+/**
+ * The JWKS of a {@link TestIssuer} served over HTTP on 127.0.0.1, like Better Auth's
+ * `/api/auth/jwks`.
+ *
+ * @example
+ * const served = await issuer.serve();
+ * AuthModule.forRoot({ issuer: issuer.issuer, jwksUrl: served.jwksUrl });
+ */
+export interface ServedJwks {
+  /** Origin of the server, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  /** `${url}/api/auth/jwks`. */
+  jwksUrl: string;
+  /** JWKS fetches served so far. */
+  readonly requests: number;
+  /**
+   * `up` serves the keys; `down` answers 503; `hang` never answers (for timeouts).
+   * Default: `up`.
+   */
+  mode: 'up' | 'down' | 'hang';
+  close(): Promise<void>;
+}
+
+interface IssuerKey {
+  kid: string;
+  alg: SupportedAlgorithm;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+async function makeKey(alg: SupportedAlgorithm, kid: string): Promise<IssuerKey> {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  return { kid, alg, privateKey, publicJwk };
+}
+
+/**
+ * A stand-in for Better Auth in tests: makes a key pair, exposes or serves its JWKS and
+ * mints tokens with any claims (expired, wrong audience, another user...).
+ *
+ * @example
+ * const issuer = await TestIssuer.create();
+ * const moduleRef = await Test.createTestingModule({
+ *   imports: [AuthModule.forRoot(issuer.moduleOptions()), AppModule],
+ * }).compile();
+ * const token = await issuer.sign({ sub: 'user-1', email: 'ada@example.com' });
+ */
+export class TestIssuer {
+  private readonly keys: IssuerKey[];
+
+  private constructor(
+    /** `iss` of the tokens. */
+    readonly issuer: string,
+    /** `aud` of the tokens. */
+    readonly audience: string,
+    first: IssuerKey,
+  ) {
+    this.keys = [first];
+  }
+
+  /**
+   * Makes an issuer with a fresh key pair.
+   *
+   * @example
+   * const issuer = await TestIssuer.create({ alg: 'RS256' });
+   */
+  static async create(options: TestIssuerOptions = {}): Promise<TestIssuer> {
+    const issuer = options.issuer ?? 'http://localhost:3000';
+    const key = await makeKey(options.alg ?? 'EdDSA', options.kid ?? randomUUID());
+    return new TestIssuer(issuer, options.audience ?? issuer, key);
+  }
+
+  /** The signing key in use. */
+  private get current(): IssuerKey {
+    return this.keys[this.keys.length - 1];
+  }
+
+  /** Algorithm of the current key. */
+  get alg(): SupportedAlgorithm {
+    return this.current.alg;
+  }
+
+  /** `kid` of the current key. */
+  get kid(): string {
+    return this.current.kid;
+  }
+
+  /** The public keys, newest last (earlier keys stay published, like Better Auth's grace period). */
+  get jwks(): { keys: JWK[] } {
+    return { keys: this.keys.map((k) => ({ ...k.publicJwk })) };
+  }
+
+  /**
+   * Mints a token. Defaults: `sub` a random uuid, `iss`/`aud` of the issuer, `iat` now,
+   * `exp` 15 minutes later, header `{ alg, kid }` like Better Auth's.
+   *
+   * @example
+   * const expired = await issuer.sign({ sub: 'u1' }, { expiresIn: -60 });
+   * const foreign = await issuer.sign({ aud: 'https://elsewhere.example' });
+   */
+  async sign(claims: Record<string, unknown> = {}, options: SignOptions = {}): Promise<string> {
+    const iat = options.issuedAt ?? Math.floor(Date.now() / 1000);
+    const payload: Record<string, unknown> = {
+      sub: randomUUID(),
+      iss: this.issuer,
+      aud: this.audience,
+      iat,
+      exp: iat + (options.expiresIn ?? 900),
+      ...(options.notBefore !== undefined ? { nbf: options.notBefore } : {}),
+      ...claims,
+    };
+    for (const [name, value] of Object.entries(payload))
+      if (value === undefined) delete payload[name];
+
+    const key = this.keys.find((k) => k.kid === options.kid) ?? this.current;
+    const alg = options.alg ?? key.alg;
+    const header = { ...options.header, alg, kid: options.kid ?? key.kid };
+
+    if (alg === 'none' || /^HS\d+$/.test(alg)) {
+      const encode = (value: object) => base64url.encode(JSON.stringify(value));
+      const input = `${encode(header)}.${encode(payload)}`;
+      if (alg === 'none') return `${input}.`;
+      const secret = JSON.stringify(key.publicJwk);
+      const bits = alg.slice(2);
+      return `${input}.${base64url.encode(createHmac(`sha${bits}`, secret).update(input).digest())}`;
+    }
+    const signingKey =
+      alg === key.alg
+        ? key.privateKey
+        : (await generateKeyPair(alg, { extractable: true })).privateKey;
+    return new SignJWT(payload).setProtectedHeader(header).sign(signingKey);
+  }
+
+  /**
+   * Starts signing with a new key (new `kid`); the old public key stays in the JWKS.
+   *
+   * @example
+   * await issuer.rotate();
+   * const tokenWithNewKid = await issuer.sign();
+   */
+  async rotate(options: { kid?: string; alg?: SupportedAlgorithm } = {}): Promise<void> {
+    this.keys.push(await makeKey(options.alg ?? this.alg, options.kid ?? randomUUID()));
+  }
+
+  /**
+   * Serves the JWKS over HTTP on 127.0.0.1 (a free port) at `/api/auth/jwks`, counting fetches.
+   *
+   * @example
+   * const served = await issuer.serve();
+   * served.mode = 'down'; // the JWKS now answers 503
+   * await served.close();
+   */
+  async serve(): Promise<ServedJwks> {
+    let requests = 0;
+    const hanging = new Set<() => void>();
+    const state = { mode: 'up' as ServedJwks['mode'] };
+    const server: Server = createServer((req, res) => {
+      if (req.url !== '/api/auth/jwks') {
+        res.writeHead(404).end();
+        return;
+      }
+      requests++;
+      if (state.mode === 'hang') {
+        hanging.add(() => res.destroy());
+        return;
+      }
+      if (state.mode === 'down') {
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('down');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.jwks));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return {
+      url,
+      jwksUrl: `${url}/api/auth/jwks`,
+      get requests() {
+        return requests;
+      },
+      get mode() {
+        return state.mode;
+      },
+      set mode(mode) {
+        state.mode = mode;
+      },
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const abort of hanging) abort();
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  }
+
+  /**
+   * Options for `AuthModule.forRoot(...)` that trust this issuer offline (`keys: jwks`).
+   *
+   * @example
+   * AuthModule.forRoot(issuer.moduleOptions({ globalGuard: false }));
+   */
+  moduleOptions(overrides: Partial<AuthModuleOptions> = {}): AuthModuleOptions {
+    return {
+      issuer: this.issuer,
+      audience: this.audience,
+      keys: this.jwks,
+      algorithms: [...new Set(this.keys.map((k) => k.alg))],
+      ...overrides,
+    };
+  }
+}
+
+/**
+ * Same as {@link TestIssuer.create}.
+ *
+ * @example
+ * const issuer = await createTestIssuer({ alg: 'ES256' });
+ */
+export const createTestIssuer = (options?: TestIssuerOptions) => TestIssuer.create(options);
