@@ -56,11 +56,14 @@ export class RemoteJwksKeyStore implements KeyStore {
       return await local(header, token);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
-      if (this.coolingDown()) {
+      if (this.pending) {
+        await this.pending; // a fetch is under way (e.g. for this very rotation): use its result
+      } else if (this.coolingDown()) {
         if (this.lastAttemptFailed) throw this.unavailable();
         throw error;
+      } else {
+        await this.refresh(`unknown kid ${JSON.stringify(header.kid ?? null)}`);
       }
-      await this.refresh(`unknown kid ${JSON.stringify(header.kid ?? null)}`);
       return (this.local as LocalSet)(header, token);
     }
   }
