@@ -20,8 +20,10 @@ export function findRepoRoot(start = __dirname): string | undefined {
  * Fills process.env from the root `.env` without overriding what the process already has.
  * An empty value in the process environment counts as unset, so the file's value applies.
  */
-export function loadRootEnv(env: NodeJS.ProcessEnv = process.env): void {
-  const root = findRepoRoot();
+export function loadRootEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  root: string | undefined = findRepoRoot(),
+): void {
   if (!root) return;
   const file = path.join(root, '.env');
   if (!fs.existsSync(file)) return;
