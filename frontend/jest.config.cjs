@@ -17,13 +17,14 @@ module.exports = {
   globalSetup: '<rootDir>/../tools/jest-postgres.cjs',
   globalTeardown: '<rootDir>/../tools/jest-postgres.cjs',
   rootDir: __dirname,
+  // Integration tests start real processes; Jest reads the timeout here, not per project.
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testTimeout: 60_000,
     },
   ],
 };

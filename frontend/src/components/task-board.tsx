@@ -119,12 +119,29 @@ export function TaskBoard({ apiUrl, userId }: { apiUrl: string; userId: string }
                 key={task.id}
                 task={task}
                 busy={busyIds.has(task.id)}
-                onToggle={() =>
-                  withBusy(task.id, async () => {
-                    const updated = await api.update(task.id, { completed: !task.completed });
-                    setTasks((tasks) => tasks.map((t) => (t.id === task.id ? updated : t)));
-                  })
-                }
+                onToggle={() => {
+                  // Optimistic: the box flips at once and flips back if the API says no.
+                  const completed = !task.completed;
+                  const apply = (value: Task | boolean) =>
+                    setTasks((tasks) =>
+                      tasks.map((t) =>
+                        t.id !== task.id
+                          ? t
+                          : typeof value === 'boolean'
+                            ? { ...t, completed: value }
+                            : value,
+                      ),
+                    );
+                  apply(completed);
+                  return withBusy(task.id, async () => {
+                    try {
+                      apply(await api.update(task.id, { completed }));
+                    } catch (error) {
+                      apply(!completed);
+                      throw error;
+                    }
+                  });
+                }}
                 onRename={(title) =>
                   withBusy(task.id, async () => {
                     const updated = await api.update(task.id, { title });

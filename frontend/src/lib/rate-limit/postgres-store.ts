@@ -40,7 +40,9 @@ export function createPostgresRateLimitStore(pool: Pool): RateLimitStore {
       }
       const { count, lastRequest } = rows[0]!;
       if (Number(count) <= rule.max) return { allowed: true, retryAfter: null };
-      const retryAfter = Math.max(1, Math.ceil((Number(lastRequest) + windowMs - now) / 1000));
+      // Clamped: a concurrent caller's clock may be a few ms ahead of ours.
+      const left = Math.ceil((Number(lastRequest) + windowMs - now) / 1000);
+      const retryAfter = Math.min(rule.window, Math.max(1, left));
       return { allowed: false, retryAfter };
     },
   };
