@@ -509,6 +509,13 @@ describe('tasks API (e2e, real PostgreSQL, test issuer tokens)', () => {
       const list = doc.body.paths['/api/users/{userId}/tasks'].get;
       expect(list.security).toEqual([{ bearer: [] }]);
       expect(JSON.stringify(list)).toMatch(/cursor/i);
+      const limit = list.parameters.find((p: { name: string }) => p.name === 'limit');
+      expect(limit.schema).toMatchObject({
+        type: 'integer',
+        minimum: 1,
+        maximum: 100,
+        default: 20,
+      });
     });
   });
 });

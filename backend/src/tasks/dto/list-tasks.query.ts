@@ -24,6 +24,7 @@ const parseBooleanWord = ({ value }: { value: unknown }) =>
 
 export class ListTasksQuery {
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: LIST_LIMIT_MAX,
     default: LIST_LIMIT_DEFAULT,
