@@ -61,6 +61,6 @@ function setUpOpenApi(app: INestApplication): void {
   );
   SwaggerModule.setup(DOCS_PATH, app, document, {
     jsonDocumentUrl: `${DOCS_PATH}/openapi.json`,
-    swaggerOptions: { persistAuthorization: true },
+    // No persistAuthorization: it would keep the pasted token in localStorage.
   });
 }
