@@ -1,0 +1,92 @@
+import { AuthConfigurationError, resolveAuthOptions } from './auth-module-options';
+
+const issuer = 'http://localhost:3000';
+
+describe('resolveAuthOptions', () => {
+  it('applies the documented defaults', () => {
+    expect(resolveAuthOptions({ issuer })).toEqual({
+      issuer,
+      audience: issuer,
+      jwksUrl: 'http://localhost:3000/api/auth/jwks',
+      keys: undefined,
+      algorithms: ['EdDSA'],
+      clockToleranceSeconds: 5,
+      requiredClaims: ['sub', 'exp', 'iat', 'iss', 'aud'],
+      maxTokenBytes: 8192,
+      jwks: { cacheMaxAgeMs: 600_000, cooldownMs: 30_000, timeoutMs: 5_000 },
+      globalGuard: true,
+      verifiedTokenCache: { maxEntries: 10_000 },
+      rolesClaim: 'role',
+    });
+  });
+
+  it('ignores undefined values (e.g. an unset env var) instead of erasing defaults', () => {
+    const resolved = resolveAuthOptions({
+      issuer: `${issuer}/`,
+      audience: undefined,
+      jwksUrl: undefined,
+      algorithms: undefined,
+      jwks: { cooldownMs: undefined, timeoutMs: 100 },
+    });
+    expect(resolved.audience).toBe(`${issuer}/`);
+    expect(resolved.jwksUrl).toBe(`${issuer}/api/auth/jwks`);
+    expect(resolved.algorithms).toEqual(['EdDSA']);
+    expect(resolved.jwks).toEqual({ cacheMaxAgeMs: 600_000, cooldownMs: 30_000, timeoutMs: 100 });
+  });
+
+  it('always requires sub, exp, iat, iss and aud, plus any extra claim', () => {
+    expect(resolveAuthOptions({ issuer, requiredClaims: ['email', 'sub'] }).requiredClaims).toEqual(
+      ['sub', 'exp', 'iat', 'iss', 'aud', 'email'],
+    );
+  });
+
+  it('turns the verified-token cache off or sizes it', () => {
+    expect(resolveAuthOptions({ issuer, verifiedTokenCache: false }).verifiedTokenCache).toBe(
+      false,
+    );
+    expect(
+      resolveAuthOptions({ issuer, verifiedTokenCache: { maxEntries: 0 } }).verifiedTokenCache,
+    ).toBe(false);
+    expect(
+      resolveAuthOptions({ issuer, verifiedTokenCache: { maxEntries: 5 } }).verifiedTokenCache,
+    ).toEqual({ maxEntries: 5 });
+    expect(resolveAuthOptions({ issuer, verifiedTokenCache: {} }).verifiedTokenCache).toEqual({
+      maxEntries: 10_000,
+    });
+  });
+
+  it('accepts every supported algorithm and de-duplicates', () => {
+    const algorithms = ['EdDSA', 'ES256', 'ES512', 'RS256', 'PS256', 'EdDSA'] as const;
+    expect(resolveAuthOptions({ issuer, algorithms: [...algorithms] }).algorithms).toEqual([
+      'EdDSA',
+      'ES256',
+      'ES512',
+      'RS256',
+      'PS256',
+    ]);
+  });
+
+  it.each([
+    [{ issuer: '' }, /issuer is required/],
+    [{} as never, /issuer is required/],
+    [{ issuer, algorithms: ['none'] }, /"none" is refused: it accepts unsigned tokens/],
+    [{ issuer, algorithms: ['HS256'] }, /"HS256" is refused: HMAC needs a shared secret/],
+    [{ issuer, algorithms: ['hs512'] }, /"hs512" is refused/],
+    [{ issuer, algorithms: ['RS384'] }, /"RS384" is not supported; use one of EdDSA, ES256/],
+    [{ issuer, algorithms: [] }, /at least one/],
+    [{ issuer, keys: 'not a key' }, /keys must be a JWKS object .* or a PEM public key/],
+    [{ issuer, keys: { nope: true } }, /keys must be/],
+    [{ issuer, jwksUrl: 'ftp://x' }, /jwksUrl must be an http\(s\) URL/],
+    [{ issuer, jwksUrl: 'not a url' }, /jwksUrl must be an http\(s\) URL/],
+    [{ issuer, jwks: { cooldownMs: -1 } }, /jwks.cooldownMs must be a non-negative number/],
+    [{ issuer, jwks: { timeoutMs: Number.NaN } }, /jwks.timeoutMs/],
+    [{ issuer, clockToleranceSeconds: -5 }, /clockToleranceSeconds/],
+    [{ issuer, maxTokenBytes: Infinity }, /maxTokenBytes/],
+    [{ issuer, verifiedTokenCache: { maxEntries: -1 } }, /verifiedTokenCache.maxEntries/],
+    [{ issuer, audience: [] }, /audience must not be empty/],
+  ])('refuses %j at configuration time', (options, message) => {
+    const attempt = () => resolveAuthOptions(options as never);
+    expect(attempt).toThrow(AuthConfigurationError);
+    expect(attempt).toThrow(message);
+  });
+});
