@@ -117,6 +117,30 @@ describe('in a real browser', () => {
     expect(await page.getByRole('listitem').count()).toBe(1);
   });
 
+  it('shows the loading and error states, and recovers with "Try again"', async () => {
+    const apiCalls = `${api.url}/api/users/**`;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(apiCalls, async (route) => {
+      await held;
+      await route.abort('connectionrefused');
+    });
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'Loading your tasks' }).waitFor();
+    await shot('09-dashboard-loading');
+    release();
+    await page.getByText('Could not load your tasks').waitFor();
+    await shot('10-dashboard-error');
+
+    await page.unroute(apiCalls);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
+
+    await page.setViewportSize({ width: 390, height: 700 });
+    await shot('11-dashboard-narrow');
+    await page.setViewportSize({ width: 1024, height: 720 });
+  });
+
   it('signs out, and a wrong password gets the shared message', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${web.url}/`);

@@ -5,7 +5,7 @@ export default async function HomePage() {
   const session = await getSession();
   return (
     <section className="hero" aria-labelledby="home-title">
-      <h1 id="home-title">Your tasks, behind a real sign-in.</h1>
+      <h1 id="home-title">Your tasks, for your eyes only.</h1>
       <p className="lead">
         authbridge signs you in with Better Auth in this Next.js app, then talks to a separate Tasks
         API with short-lived tokens the API checks against this app&apos;s published keys. The API
