@@ -3,7 +3,9 @@ import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
 import passport from 'passport';
 import { ExtractJwt } from 'passport-jwt';
 import request from 'supertest';
+import { Test } from '@nestjs/testing';
 import {
+  AuthModule,
   CurrentUser,
   JwtAuthGuard,
   OwnerParam,
@@ -17,7 +19,7 @@ import { TestIssuer } from '../src/testing';
 import { startApp } from './support/apps';
 
 class HeaderApiKey extends passport.Strategy {
-  override authenticate(req: { headers: Record<string, string | undefined> }) {
+  override authenticate(req: { headers: Record<string, string | string[] | undefined> }) {
     if (req.headers['x-api-key'] === 'sekret') return this.success({ id: 'service', claims: {} });
     return this.fail('ApiKey', 401);
   }
@@ -186,8 +188,6 @@ describe('Passport strategy "better-auth"', () => {
     }
 
     async function verifierFor(issuer: TestIssuer) {
-      const { Test } = await import('@nestjs/testing');
-      const { AuthModule } = await import('../src');
       const moduleRef = await Test.createTestingModule({
         imports: [AuthModule.forRoot(issuer.moduleOptions({ globalGuard: false }))],
       }).compile();
