@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run dev|start|build -w frontend`: `next dev|start` on WEB_PORT (default 3000), or
-// `next build`, with the repository's root .env loaded first (the process environment
+// `next build|typegen`, with the repository's root .env loaded first (the process environment
 // wins over it) and telemetry off (no network here).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,8 +19,8 @@ if (fs.existsSync(rootEnv)) {
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
 const [mode, ...rest] = process.argv.slice(2);
-if (!['dev', 'start', 'build'].includes(mode)) {
-  console.error('usage: node scripts/next.mjs dev|start|build [next options]');
+if (!['dev', 'start', 'build', 'typegen'].includes(mode)) {
+  console.error('usage: node scripts/next.mjs dev|start|build|typegen [next options]');
   process.exit(2);
 }
 const port = (process.env.WEB_PORT ?? '').trim() || '3000';
@@ -33,7 +33,7 @@ const nextBin = path.join(
   path.dirname(fileURLToPath(import.meta.resolve('next/package.json'))),
   'dist/bin/next',
 );
-const portArgs = mode === 'build' ? [] : ['-p', port];
+const portArgs = mode === 'dev' || mode === 'start' ? ['-p', port] : [];
 const child = spawn(process.execPath, [nextBin, mode, ...portArgs, ...rest], {
   cwd: appDir,
   stdio: 'inherit',
