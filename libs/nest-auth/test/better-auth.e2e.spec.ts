@@ -25,8 +25,8 @@ interface RunningBetterAuth {
 
 /** Better Auth with the JWT plugin, served by a node http server on a free port. */
 async function startBetterAuth(connectionString: string, alg?: SupportedAlgorithm) {
-  let handler: ((req: any, res: any) => void) | undefined;
-  const server: Server = createServer((req, res) => handler!(req, res));
+  const state: { handler?: (req: any, res: any) => void } = {};
+  const server: Server = createServer((req, res) => state.handler!(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const pool = new Pool({ connectionString });
@@ -41,7 +41,7 @@ async function startBetterAuth(connectionString: string, alg?: SupportedAlgorith
   const { runMigrations } = await getMigrations(auth.options);
   await runMigrations();
   await auth.api.getJwks(); // create the signing key once, before any traffic (upstream race)
-  handler = toNodeHandler(auth);
+  state.handler = toNodeHandler(auth);
   const running: RunningBetterAuth = {
     baseURL,
     close: async () => {
