@@ -106,9 +106,15 @@ function run(label, command, args, env) {
     const stderr = String(result.stderr ?? '').trim();
     // The apps print one line naming a bad variable; show it, not npm's noise around it.
     const envLine = stderr.split('\n').find((l) => /Invalid environment|must be/i.test(l));
-    fail(`${label} failed${envLine ? `: ${envLine.trim()}` : stderr ? `:\n${stderr}` : ''}`);
+    console.error(
+      `\x1b[31m[dev]\x1b[0m ${label} failed${envLine ? `: ${envLine.trim()}` : stderr ? `:\n${stderr}` : ''}`,
+    );
+    throw new StepFailed();
   }
 }
+
+/** A step failed and said why already: stop what runs (the database) without a stack trace. */
+class StepFailed extends Error {}
 
 const children = [];
 function startChild(label, color, command, args, env) {
@@ -257,6 +263,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error);
+  if (!(error instanceof StepFailed)) console.error(error);
   shutdown(1);
 });
