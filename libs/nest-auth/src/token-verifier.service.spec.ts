@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { resolveAuthOptions, type AuthModuleOptions } from './auth-module-options';
 import { JwksUnavailableError, TokenRejectedError } from './auth.errors';
 import { TestIssuer } from './testing';
@@ -74,6 +75,8 @@ describe('TokenVerifier', () => {
     const first = await verifier.verify(token);
     const second = await verifier.verify(token);
     expect(second).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true); // shared between requests: nobody can alter it
+    expect(Object.isFrozen(first.claims)).toBe(true);
     expect(getKey).toHaveBeenCalledTimes(1);
     await verifier.verify(await issuer.sign());
     expect(getKey).toHaveBeenCalledTimes(2);
@@ -102,6 +105,7 @@ describe('TokenVerifier', () => {
   });
 
   it('rethrows errors it does not understand, and JWKS outages as they are', async () => {
+    Logger.overrideLogger(false);
     const verifier = verifierFor(issuer.moduleOptions());
     const keyStore = (verifier as any).keyStore;
     const outage = new JwksUnavailableError('down', 3);
@@ -110,6 +114,7 @@ describe('TokenVerifier', () => {
     const weird = new Error('weird');
     jest.spyOn(keyStore, 'getKey').mockRejectedValueOnce(weird);
     await expect(verifier.verify(await issuer.sign())).rejects.toBe(weird);
+    Logger.overrideLogger(['log', 'error', 'warn']);
   });
 
   it('a PEM key refuses an algorithm it cannot verify', async () => {

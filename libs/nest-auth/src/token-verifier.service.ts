@@ -73,7 +73,8 @@ export class TokenVerifier {
         `The token's "iat" (${new Date(payload.iat * 1000).toISOString()}) is in the future; check the issuer's clock.`,
       );
     }
-    const user = toAuthUser(payload, this.options.rolesClaim);
+    // Frozen: a cached user is shared by every request that presents the same token.
+    const user = Object.freeze(toAuthUser(Object.freeze(payload), this.options.rolesClaim));
     this.cache?.set(token, user, ((payload.exp as number) + clockToleranceSeconds) * 1000);
     return user;
   }

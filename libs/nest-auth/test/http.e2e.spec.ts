@@ -203,6 +203,24 @@ describe.each<Platform>(['express', 'fastify'])('HTTP (%s)', (platform) => {
     await request(url).get('/me').set(bearer(token)).expect(200);
   });
 
+  it('answers 503 with Retry-After when the JWKS is down and the key is not cached', async () => {
+    const served = await issuer.serve();
+    served.mode = 'down';
+    const down = await startApp({ issuer: issuer.issuer, jwksUrl: served.jwksUrl }, platform);
+    try {
+      const res = await request(down.url)
+        .get('/me')
+        .set(bearer(await issuer.sign()))
+        .expect(503);
+      expect(res.headers['retry-after']).toMatch(/^\d+$/);
+      expect(res.body).toMatchObject({ statusCode: 503, code: 'jwks_unavailable' });
+      await request(down.url).get('/health').expect(200);
+    } finally {
+      await down.app.close();
+      await served.close();
+    }
+  });
+
   it('serves @Public() routes without reading the header at all', async () => {
     await request(url).get('/health').set('Authorization', 'Bearer garbage').expect(200);
   });
