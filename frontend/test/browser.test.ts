@@ -156,4 +156,17 @@ describe('in a real browser', () => {
     await page.waitForURL(`${web.url}/dashboard`);
     await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
   });
+
+  it('a second user in the same tab sees only their own (empty) list', async () => {
+    // Sign-out and sign-up are soft navigations: the first user's token must not linger.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${web.url}/`);
+    await page.getByRole('link', { name: 'Sign up' }).click();
+    await page.getByLabel('Name').fill('Second User');
+    await page.getByLabel('Email').fill(uniqueEmail('second'));
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(`${web.url}/dashboard`);
+    await page.getByText('No tasks yet').waitFor();
+  });
 });

@@ -1,9 +1,15 @@
-import { signOutAction } from '@/app/actions';
+'use client';
 
-/** A form, not a link: signing out changes state, and it works without JavaScript. */
+import { signOutAction } from '@/app/actions';
+import { tokenManager } from '@/lib/auth-client';
+
+/**
+ * A form, not a link: signing out changes state, and it works without JavaScript. With
+ * JavaScript, the API token held in memory is forgotten at once.
+ */
 export function SignOutButton() {
   return (
-    <form action={signOutAction}>
+    <form action={signOutAction} onSubmit={() => tokenManager.clear()}>
       <button type="submit" className="button link">
         Sign out
       </button>

@@ -16,7 +16,7 @@ function messageOf(error: unknown): string {
 
 /** The signed-in user's tasks: list, create, toggle done, rename, delete. */
 export function TaskBoard({ apiUrl, userId }: { apiUrl: string; userId: string }) {
-  const api = useMemo(() => tasksApi(apiClient(apiUrl), userId), [apiUrl, userId]);
+  const api = useMemo(() => tasksApi(apiClient(apiUrl, userId), userId), [apiUrl, userId]);
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [actionError, setActionError] = useState<string | null>(null);
   const [busyIds, setBusyIds] = useState<ReadonlySet<string>>(new Set());

@@ -1,7 +1,7 @@
 import 'server-only';
 import { getIP, isAPIError } from 'better-auth/api';
 import { z } from 'zod';
-import { getAuth } from './auth';
+import { authRateLimitRule, getAuth } from './auth';
 import { AUTH_MESSAGES } from './auth-messages';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
 import { LIMITED_AUTH_PATHS, rateLimitKey, type LimitedAuthPath } from './rate-limit';
@@ -73,17 +73,12 @@ export async function consumeAuthAttempt(
   requestHeaders: Headers,
 ): Promise<number | null> {
   const { options } = getAuth();
-  const rateLimit = options.rateLimit!;
-  const rule = rateLimit.customRules![`/${path.split('/')[1]}/*`] as {
-    window: number;
-    max: number;
-  };
+  // THE store Better Auth's HTTP limiter counts in, and the rule it applies to this path.
+  const store = options.rateLimit!.customStorage!;
+  const rule = authRateLimitRule();
   // Same IP resolution as the HTTP limiter (x-forwarded-for unless configured otherwise).
   const ip = getIP(requestHeaders, options) ?? 'no-trusted-ip';
-  const { allowed, retryAfter } = await rateLimit.customStorage!.consume(
-    rateLimitKey(ip, path),
-    rule,
-  );
+  const { allowed, retryAfter } = await store.consume(rateLimitKey(ip, path), rule);
   return allowed ? null : (retryAfter ?? rule.window);
 }
 

@@ -11,12 +11,18 @@ export const authClient = createAuthClient({ plugins: [jwtClient()] });
 export const tokenManager = createTokenManager({ fetchToken: fromBetterAuthClient(authClient) });
 
 const clients = new Map<string, ReturnType<typeof createApiClient>>();
+let tokenOwner: string | undefined;
 
 /**
  * The axios client for the Tasks API at `apiUrl` (given by the server at runtime, so one
- * build can talk to any API). It sends the Bearer token to that origin only.
+ * build can talk to any API). It sends the Bearer token to that origin only. A cached
+ * token of another user (signed out and in again without a page load) is dropped.
  */
-export function apiClient(apiUrl: string) {
+export function apiClient(apiUrl: string, userId: string) {
+  if (tokenOwner !== userId) {
+    tokenManager.clear();
+    tokenOwner = userId;
+  }
   let client = clients.get(apiUrl);
   if (!client) {
     client = createApiClient({ baseURL: apiUrl, tokenManager, axiosConfig: { timeout: 15_000 } });
