@@ -365,6 +365,15 @@ describe('social sign-in', () => {
     expect(html).not.toMatch(/Continue with/);
   });
 
+  it('shows a fixed message for a failed provider round trip, never text from the URL', async () => {
+    const html = await (
+      await fetch(`${web.url}/sign-in?error=${encodeURIComponent('Call 555-0100 now')}`)
+    ).text();
+    expect(alertText(html)).toBe('Signing in with that provider did not work. Please try again.');
+    // Next echoes the URL inside its router payload (scripts); no visible markup has it.
+    expect(html.replace(/<script[\s\S]*?<\/script>/g, '')).not.toContain('555-0100');
+  });
+
   it('shows a button only for the provider whose id and secret are both set', async () => {
     const social = await startWeb({
       databaseUrl: databaseUrl(),
@@ -380,6 +389,22 @@ describe('social sign-in', () => {
         expect(html).toContain('Continue with GitHub');
         expect(html).not.toContain('Continue with Google');
       }
+
+      // The button works without JavaScript and is limited like any sign-in attempt.
+      const ip = uniqueIp();
+      const github = { ip, formMarker: 'value="github"' };
+      const locations: (string | null)[] = [];
+      for (let i = 0; i < 4; i++) {
+        locations.push((await submitForm(social.url, '/sign-in', {}, github)).location);
+      }
+      for (const location of locations.slice(0, 3)) {
+        expect(location).toMatch(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
+      }
+      expect(locations[3]).toMatch(
+        /^\/sign-in\?returnUrl=%2Fdashboard&error=rate_limited&retry=\d+$/,
+      );
+      const page = await (await fetch(`${social.url}${locations[3]}`)).text();
+      expect(alertText(page)).toMatch(/^Too many attempts, try again in \d+ s\.$/);
     } finally {
       await social.stop();
     }

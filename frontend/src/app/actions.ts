@@ -34,10 +34,9 @@ export async function signOutAction() {
 
 export async function socialSignInAction(form: FormData) {
   const provider = form.get('provider') as SocialProvider;
-  const url = await startSocialSignIn(
-    provider,
-    safeReturnUrl(form.get('returnUrl')),
-    await headers(),
-  );
-  redirect(url ?? '/sign-in');
+  const returnUrl = safeReturnUrl(form.get('returnUrl'));
+  const result = await startSocialSignIn(provider, returnUrl, await headers());
+  if ('url' in result) redirect(result.url);
+  const retry = result.error === 'rate_limited' ? `&retry=${result.retryAfter}` : '';
+  redirect(`/sign-in?returnUrl=${encodeURIComponent(returnUrl)}&error=${result.error}${retry}`);
 }

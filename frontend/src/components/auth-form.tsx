@@ -9,14 +9,16 @@ interface AuthFormProps {
   mode: 'sign-in' | 'sign-up';
   action: (state: AuthFormState, form: FormData) => Promise<AuthFormState>;
   returnUrl: string;
+  /** A message to show before any submit (e.g. why a social sign-in came back). */
+  notice?: string;
 }
 
 /**
  * The email and password form of both pages. It posts to a server action, so it works as
  * a plain HTML form before (or without) JavaScript; with it, errors appear in place.
  */
-export function AuthForm({ mode, action, returnUrl }: AuthFormProps) {
-  const [state, formAction, pending] = useActionState(action, {});
+export function AuthForm({ mode, action, returnUrl, notice }: AuthFormProps) {
+  const [state, formAction, pending] = useActionState(action, notice ? { error: notice } : {});
   const signUp = mode === 'sign-up';
   const errors = state.fieldErrors ?? {};
   const describedBy = (field: string, hint?: boolean) =>
@@ -25,7 +27,7 @@ export function AuthForm({ mode, action, returnUrl }: AuthFormProps) {
       .join(' ') || undefined;
 
   return (
-    <form action={formAction} className="form" noValidate={false}>
+    <form action={formAction} className="form">
       <input type="hidden" name="returnUrl" value={returnUrl} />
       {state.error ? (
         <p className="alert" role="alert" id="form-error">

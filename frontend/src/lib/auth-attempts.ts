@@ -168,16 +168,45 @@ export function enabledSocialProviders(): SocialProvider[] {
   return (['google', 'github'] as const).filter((id) => id in providers);
 }
 
-/** Starts a social sign-in; returns the provider's authorization URL to redirect to. */
+export type SocialSignInResult =
+  { url: string } | { error: 'rate_limited'; retryAfter: number } | { error: 'social' };
+
+/**
+ * Starts a social sign-in: the provider's authorization URL to redirect to, or why not.
+ * Limited like every other sign-in attempt.
+ */
 export async function startSocialSignIn(
   provider: SocialProvider,
   callbackURL: string,
   requestHeaders: Headers,
-): Promise<string | undefined> {
-  if (!enabledSocialProviders().includes(provider)) return undefined;
-  const result = await getAuth().api.signInSocial({
-    body: { provider, callbackURL, errorCallbackURL: '/sign-in' },
-    headers: requestHeaders,
-  });
-  return 'url' in result && typeof result.url === 'string' ? result.url : undefined;
+): Promise<SocialSignInResult> {
+  if (!enabledSocialProviders().includes(provider)) return { error: 'social' };
+  const wait = await consumeAuthAttempt(LIMITED_AUTH_PATHS.signInSocial, requestHeaders);
+  if (wait !== null) return { error: 'rate_limited', retryAfter: wait };
+  try {
+    const result = await getAuth().api.signInSocial({
+      // Better Auth appends its own ?error=<code> to this on a failed callback.
+      body: { provider, callbackURL, errorCallbackURL: '/sign-in' },
+      headers: requestHeaders,
+    });
+    if ('url' in result && typeof result.url === 'string') return { url: result.url };
+  } catch (error) {
+    console.error('[auth] social sign-in failed to start', error);
+  }
+  return { error: 'social' };
+}
+
+/**
+ * The message for `/sign-in?error=<code>[&retry=<s>]`. Codes only, never text from the
+ * URL, so a crafted link cannot put words of its choosing on the page.
+ */
+export function signInNotice(error: unknown, retry: unknown): string | undefined {
+  if (typeof error !== 'string' || !error) return undefined;
+  if (error === 'rate_limited') {
+    const seconds = Number(retry);
+    return AUTH_MESSAGES.tooManyAttempts(
+      Number.isFinite(seconds) ? Math.min(Math.max(seconds, 1), 3600) : 10,
+    );
+  }
+  return AUTH_MESSAGES.socialFailed;
 }

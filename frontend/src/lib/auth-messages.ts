@@ -14,4 +14,5 @@ export const AUTH_MESSAGES = {
   tooManyAttempts: (seconds: number) =>
     `Too many attempts, try again in ${Math.max(1, Math.ceil(seconds))} s.`,
   unexpected: 'Something went wrong. Please try again.',
+  socialFailed: 'Signing in with that provider did not work. Please try again.',
 } as const;

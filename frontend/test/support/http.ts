@@ -73,10 +73,13 @@ const ENTITIES: Record<string, string> = {
 const decode = (value: string) =>
   value.replace(/&(quot|amp|#x27|#39|lt|gt);/g, (m) => ENTITIES[m]!);
 
-/** The hidden fields React renders into a server-action form (`$ACTION_...`, returnUrl). */
-export function hiddenFields(html: string, formClass = 'form'): Record<string, string> {
-  const form = html.match(new RegExp(`<form class="${formClass}"[\\s\\S]*?</form>`))?.[0];
-  if (!form) throw new Error(`no <form class="${formClass}"> in the page`);
+/**
+ * The hidden fields React renders into a server-action form (`$ACTION_...`, returnUrl),
+ * of the first form whose markup contains `marker`.
+ */
+export function hiddenFields(html: string, marker = 'class="form"'): Record<string, string> {
+  const form = html.match(/<form[\s\S]*?<\/form>/g)?.find((f) => f.includes(marker));
+  if (!form) throw new Error(`no form with ${marker} in the page`);
   const fields: Record<string, string> = {};
   for (const input of form.match(/<input[^>]*type="hidden"[^>]*>/g) ?? []) {
     const name = input.match(/name="([^"]*)"/)?.[1];
@@ -100,13 +103,16 @@ export async function submitForm(
   baseUrl: string,
   pagePath: string,
   fields: Record<string, string>,
-  options: { ip: string; jar?: CookieJar },
+  options: { ip: string; jar?: CookieJar; formMarker?: string },
 ): Promise<FormPost> {
   const page = await fetch(`${baseUrl}${pagePath}`, {
     headers: { 'x-forwarded-for': options.ip, cookie: options.jar?.header() ?? '' },
   });
   const form = new FormData();
-  for (const [name, value] of Object.entries({ ...hiddenFields(await page.text()), ...fields })) {
+  for (const [name, value] of Object.entries({
+    ...hiddenFields(await page.text(), options.formMarker),
+    ...fields,
+  })) {
     form.append(name, value);
   }
   const response = await fetch(`${baseUrl}${pagePath}`, {

@@ -3,18 +3,25 @@ import { redirect } from 'next/navigation';
 import { signInAction } from '@/app/actions';
 import { AuthForm } from '@/components/auth-form';
 import { SocialButtons } from '@/components/social-buttons';
+import { signInNotice } from '@/lib/auth-attempts';
 import { safeReturnUrl } from '@/lib/safe-redirect';
 import { getSession } from '@/lib/session';
 
 export const metadata: Metadata = { title: 'Sign in · authbridge' };
 
 export default async function SignInPage({ searchParams }: PageProps<'/sign-in'>) {
-  const returnUrl = safeReturnUrl((await searchParams).returnUrl);
+  const params = await searchParams;
+  const returnUrl = safeReturnUrl(params.returnUrl);
   if (await getSession()) redirect(returnUrl);
   return (
     <section className="card narrow" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
-      <AuthForm mode="sign-in" action={signInAction} returnUrl={returnUrl} />
+      <AuthForm
+        mode="sign-in"
+        action={signInAction}
+        returnUrl={returnUrl}
+        notice={signInNotice(params.error, params.retry)}
+      />
       <SocialButtons returnUrl={returnUrl} />
     </section>
   );

@@ -11,6 +11,7 @@ export type { RateLimitDecision, RateLimitRule, RateLimitStore } from './types';
 export const LIMITED_AUTH_PATHS = {
   signInEmail: '/sign-in/email',
   signUpEmail: '/sign-up/email',
+  signInSocial: '/sign-in/social',
 } as const;
 export type LimitedAuthPath = (typeof LIMITED_AUTH_PATHS)[keyof typeof LIMITED_AUTH_PATHS];
 
