@@ -3,7 +3,13 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import type { JwksUnavailableError, TokenRejectedError } from './auth.errors';
 import { getAuthCarrier, setResponseHeader } from './execution-context.util';
 
-/** Body of every error response the module produces. */
+/**
+ * Body of every error response the module produces.
+ *
+ * @example
+ * const body = response.body as AuthErrorBody;
+ * if (body.code === 'token_expired') await refreshToken();
+ */
 export interface AuthErrorBody {
   statusCode: number;
   error: string;

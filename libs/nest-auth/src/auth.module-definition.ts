@@ -1,7 +1,12 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { AuthModuleOptions } from './auth-module-options';
 
-/** Extras of `forRoot`/`forRootAsync` that shape the module itself rather than verification. */
+/**
+ * Extras of `forRoot`/`forRootAsync` that shape the module itself rather than verification.
+ *
+ * @example
+ * AuthModule.forRoot({ issuer: 'http://localhost:3000', isGlobal: false });
+ */
 export interface AuthModuleExtras {
   /** Registers the module globally, so its guards resolve in every module. Default: true. */
   isGlobal?: boolean;
