@@ -41,6 +41,14 @@ export class TokenRejectedError extends Error {
   }
 }
 
+/** The rejection of a request that carries no token at all (guard and ownership guard alike). */
+export function missingTokenError(): TokenRejectedError {
+  return new TokenRejectedError(
+    'missing_token',
+    'This route needs a Better Auth token: send "Authorization: Bearer <token>".',
+  );
+}
+
 /**
  * The key that signed the token is not cached and the JWKS could not be fetched: the
  * token cannot be judged right now (HTTP 503 with `Retry-After`), which is not its fault.

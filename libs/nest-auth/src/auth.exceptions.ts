@@ -35,6 +35,26 @@ function quoted(text: string): string {
 }
 
 /**
+ * The RFC 6750 challenge for a rejected token: bare `Bearer` when none was sent,
+ * `invalid_token` with the reason otherwise. Shared by the guard and the Passport strategy.
+ */
+export function bearerChallenge(error: TokenRejectedError): string {
+  return error.reason === 'missing_token'
+    ? 'Bearer'
+    : `Bearer error="invalid_token", error_description="${quoted(error.message)}"`;
+}
+
+/** The 503 body for an unreachable JWKS. Shared by the guard and the Passport strategy. */
+export function unavailableBody(error: JwksUnavailableError): AuthErrorBody {
+  return {
+    statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+    error: 'Service Unavailable',
+    code: 'jwks_unavailable',
+    message: error.message,
+  };
+}
+
+/**
  * Builds the exception for the context's transport (HTTP and GraphQL: `HttpException`;
  * WebSockets: `WsException` with the same body) and, on HTTP, sets the response headers
  * (`WWW-Authenticate`, `Retry-After`) that the default exception filter then keeps.
@@ -52,10 +72,6 @@ export function authException(
 
 /** 401 for a missing or rejected token (RFC 6750 `WWW-Authenticate`). */
 export function unauthorized(context: ExecutionContext, error: TokenRejectedError): Error {
-  const challenge =
-    error.reason === 'missing_token'
-      ? 'Bearer'
-      : `Bearer error="invalid_token", error_description="${quoted(error.message)}"`;
   return authException(
     context,
     {
@@ -64,7 +80,7 @@ export function unauthorized(context: ExecutionContext, error: TokenRejectedErro
       code: error.reason,
       message: error.message,
     },
-    { 'WWW-Authenticate': challenge },
+    { 'WWW-Authenticate': bearerChallenge(error) },
   );
 }
 
@@ -88,14 +104,7 @@ export function forbidden(
 
 /** 503 with `Retry-After` when the JWKS cannot be fetched and the key is not cached. */
 export function unavailable(context: ExecutionContext, error: JwksUnavailableError): Error {
-  return authException(
-    context,
-    {
-      statusCode: HttpStatus.SERVICE_UNAVAILABLE,
-      error: 'Service Unavailable',
-      code: 'jwks_unavailable',
-      message: error.message,
-    },
-    { 'Retry-After': String(error.retryAfterSeconds) },
-  );
+  return authException(context, unavailableBody(error), {
+    'Retry-After': String(error.retryAfterSeconds),
+  });
 }

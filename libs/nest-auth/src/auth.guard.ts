@@ -13,7 +13,7 @@ import {
   AUTH_PUBLIC_KEY,
   AUTH_ROLES_KEY,
 } from './auth.constants';
-import { JwksUnavailableError, TokenRejectedError } from './auth.errors';
+import { JwksUnavailableError, missingTokenError, TokenRejectedError } from './auth.errors';
 import { forbidden, unauthorized, unavailable } from './auth.exceptions';
 import type { ResolvedAuthOptions } from './auth-module-options';
 import { AUTH_RESOLVED_OPTIONS } from './auth.module-definition';
@@ -57,10 +57,7 @@ export class JwtAuthGuard implements CanActivate {
       const token = this.getToken(carrier);
       if (token === undefined) {
         if (this.isOptional(context)) return this.checkRoles(context, undefined);
-        throw new TokenRejectedError(
-          'missing_token',
-          'This route needs a Better Auth token: send "Authorization: Bearer <token>".',
-        );
+        throw missingTokenError();
       }
       user = await this.verifier.verify(token);
     } catch (error) {

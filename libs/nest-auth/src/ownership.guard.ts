@@ -1,7 +1,7 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AUTH_LOGGER_CONTEXT, AUTH_OWNER_PARAM_KEY } from './auth.constants';
-import { TokenRejectedError } from './auth.errors';
+import { missingTokenError } from './auth.errors';
 import { forbidden, unauthorized } from './auth.exceptions';
 import { getUserFromContext } from './execution-context.util';
 
@@ -26,13 +26,7 @@ export class OwnershipGuard implements CanActivate {
     const param = this.getParamName(context);
     const user = getUserFromContext(context);
     if (!user) {
-      throw unauthorized(
-        context,
-        new TokenRejectedError(
-          'missing_token',
-          'This route needs a Better Auth token: send "Authorization: Bearer <token>".',
-        ),
-      );
+      throw unauthorized(context, missingTokenError());
     }
     const value = this.getParamValue(context, param);
     if (value === undefined) {

@@ -4,6 +4,7 @@ import passport from 'passport';
 import type { JwtFromRequestFunction } from 'passport-jwt';
 import type { AuthUser } from '../auth-user.interface';
 import { JwksUnavailableError, TokenRejectedError } from '../auth.errors';
+import { bearerChallenge, unavailableBody } from '../auth.exceptions';
 import { extractBearerToken } from '../bearer-token';
 import { TokenVerifier } from '../token-verifier.service';
 
@@ -81,21 +82,10 @@ export class BetterAuthJwtStrategy extends passport.Strategy {
 
   private reject(error: unknown): void {
     if (error instanceof TokenRejectedError) {
-      const description = error.message.replace(/["\\]/g, "'");
-      return this.fail(
-        `Bearer error="invalid_token", error_description="${description}"`,
-        HttpStatus.UNAUTHORIZED,
-      );
+      return this.fail(bearerChallenge(error), HttpStatus.UNAUTHORIZED);
     }
     if (error instanceof JwksUnavailableError) {
-      return this.error(
-        new ServiceUnavailableException({
-          statusCode: HttpStatus.SERVICE_UNAVAILABLE,
-          error: 'Service Unavailable',
-          code: 'jwks_unavailable',
-          message: error.message,
-        }),
-      );
+      return this.error(new ServiceUnavailableException(unavailableBody(error)));
     }
     this.error(error as Error);
   }
