@@ -1,5 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ValidateBy } from 'class-validator';
+import { IsString, Length, MaxLength, ValidateBy } from 'class-validator';
+import { TASK_DESCRIPTION_MAX, TASK_TITLE_MAX } from '../task.entity';
 
 /** Leading and trailing spaces are not content: "  " is an empty title. */
 export const Trim = () =>
@@ -14,3 +16,24 @@ export const NoNulCharacter = (field: string) =>
       defaultMessage: () => `${field} must not contain NUL characters`,
     },
   });
+
+// class-validator checks rules in the order they are registered, and applyDecorators
+// registers them in array order: most basic first, as the stacks in the DTOs read bottom-up.
+
+/** A task title's content rules (presence is the DTO's own: required on create, optional on update). */
+export const TitleRules = () =>
+  applyDecorators(
+    IsString(),
+    Length(1, TASK_TITLE_MAX, { message: `title must be 1-${TASK_TITLE_MAX} characters long` }),
+    NoNulCharacter('title'),
+  );
+
+/** A task description's content rules. */
+export const DescriptionRules = () =>
+  applyDecorators(
+    IsString(),
+    MaxLength(TASK_DESCRIPTION_MAX, {
+      message: `description must be at most ${TASK_DESCRIPTION_MAX} characters long`,
+    }),
+    NoNulCharacter('description'),
+  );

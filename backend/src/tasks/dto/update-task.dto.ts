@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsOptional, ValidateIf } from 'class-validator';
 import { TASK_DESCRIPTION_MAX, TASK_TITLE_MAX } from '../task.entity';
-import { NoNulCharacter, Trim } from './text-rules';
+import { DescriptionRules, TitleRules, Trim } from './text-rules';
 
 /**
  * Skips a field that is absent, but unlike `@IsOptional()` still validates `null`: a title
@@ -14,20 +14,12 @@ export class UpdateTaskDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: TASK_TITLE_MAX })
   @Trim()
   @IsPresentOrAbsent()
-  @NoNulCharacter('title')
-  @Length(1, TASK_TITLE_MAX, {
-    message: `title must be 1-${TASK_TITLE_MAX} characters long`,
-  })
-  @IsString()
+  @TitleRules()
   title?: string;
 
   @ApiPropertyOptional({ maxLength: TASK_DESCRIPTION_MAX, nullable: true })
   @IsOptional()
-  @NoNulCharacter('description')
-  @MaxLength(TASK_DESCRIPTION_MAX, {
-    message: `description must be at most ${TASK_DESCRIPTION_MAX} characters long`,
-  })
-  @IsString()
+  @DescriptionRules()
   description?: string | null;
 
   @ApiPropertyOptional()
