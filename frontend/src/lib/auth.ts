@@ -28,7 +28,6 @@ function socialProviders(env: ServerEnv) {
 
 export function createAuth(env: ServerEnv) {
   const pool = getPool(env.databaseUrl);
-  const rateLimitRule = { window: env.rateLimit.windowSeconds, max: env.rateLimit.max };
   return betterAuth({
     appName: 'authbridge',
     database: pool,
@@ -48,7 +47,7 @@ export function createAuth(env: ServerEnv) {
       enabled: true,
       window: 10, // Better Auth's default rule for every other auth path
       max: 100,
-      customRules: authRateLimitRules(rateLimitRule),
+      customRules: authRateLimitRules(authRateLimitRule(env)),
       // 'database' makes the migrations create the rateLimit table the PostgreSQL store
       // uses; customStorage (that store, or Redis) is what actually counts, and the
       // server actions count through the same one (see lib/auth-attempts.ts).
@@ -86,7 +85,6 @@ export function getAuth(): Auth {
 }
 
 /** Rate-limit rule of sign-in and sign-up, shared by the HTTP and server-action paths. */
-export function authRateLimitRule() {
-  const { rateLimit } = serverEnv();
-  return { window: rateLimit.windowSeconds, max: rateLimit.max };
+export function authRateLimitRule(env: ServerEnv = serverEnv()) {
+  return { window: env.rateLimit.windowSeconds, max: env.rateLimit.max };
 }
