@@ -34,6 +34,33 @@ describe('resolveAuthOptions', () => {
     expect(resolved.jwks).toEqual({ cacheMaxAgeMs: 600_000, cooldownMs: 30_000, timeoutMs: 100 });
   });
 
+  it('treats null like undefined (a JSON config, a nullable env schema), keeping defaults', () => {
+    const resolved = resolveAuthOptions({
+      issuer,
+      algorithms: null,
+      clockToleranceSeconds: null,
+      requiredClaims: null,
+      maxTokenBytes: null,
+      rolesClaim: null,
+      jwks: { cooldownMs: null },
+      verifiedTokenCache: { maxEntries: null },
+    } as never);
+    expect(resolved).toMatchObject({
+      algorithms: ['EdDSA'],
+      clockToleranceSeconds: 5,
+      requiredClaims: ['sub', 'exp', 'iat', 'iss', 'aud'],
+      maxTokenBytes: 8192,
+      rolesClaim: 'role',
+      jwks: { cacheMaxAgeMs: 600_000, cooldownMs: 30_000, timeoutMs: 5_000 },
+      verifiedTokenCache: { maxEntries: 10_000 },
+    });
+  });
+
+  it('takes a keyStore of the app, in place of jwksUrl and keys', () => {
+    const keyStore = { getKey: async () => ({}) as never };
+    expect(resolveAuthOptions({ issuer, keyStore }).keyStore).toBe(keyStore);
+  });
+
   it('always requires sub, exp, iat, iss and aud, plus any extra claim', () => {
     expect(resolveAuthOptions({ issuer, requiredClaims: ['email', 'sub'] }).requiredClaims).toEqual(
       ['sub', 'exp', 'iat', 'iss', 'aud', 'email'],
@@ -84,6 +111,12 @@ describe('resolveAuthOptions', () => {
     [{ issuer, maxTokenBytes: Infinity }, /maxTokenBytes/],
     [{ issuer, verifiedTokenCache: { maxEntries: -1 } }, /verifiedTokenCache.maxEntries/],
     [{ issuer, audience: [] }, /audience must not be empty/],
+    [{ issuer, keyStore: {} }, /keyStore must have a getKey/],
+    [
+      { issuer, keyStore: { getKey() {} }, keys: { keys: [] } },
+      /keyStore replaces keys and jwksUrl/,
+    ],
+    [{ issuer, keyStore: { getKey() {} }, jwksUrl: 'http://x' }, /keyStore replaces/],
   ])('refuses %j at configuration time', (options, message) => {
     const attempt = () => resolveAuthOptions(options as never);
     expect(attempt).toThrow(AuthConfigurationError);

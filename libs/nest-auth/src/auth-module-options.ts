@@ -1,31 +1,35 @@
 import type { JSONWebKeySet } from 'jose';
-import {
-  ALWAYS_REQUIRED_CLAIMS,
-  SUPPORTED_ALGORITHMS,
-  type SupportedAlgorithm,
-} from './auth.constants';
+import { ALWAYS_REQUIRED_CLAIMS } from './auth-internal.constants';
+import { SUPPORTED_ALGORITHMS, type SupportedAlgorithm } from './auth.constants';
+import type { KeyStore } from './jwks-key-store';
 
 /**
- * How the public key set (JWKS) fetched from `jwksUrl` is cached.
+ * How the public key set (JWKS) fetched from `jwksUrl` is cached. Every field has its default
+ * here and nowhere else.
  *
  * @example
  * AuthModule.forRoot({ issuer, jwks: { cacheMaxAgeMs: 600_000, cooldownMs: 30_000, timeoutMs: 5_000 } });
  */
-export interface JwksCacheOptions {
+export class JwksCacheOptions {
   /**
    * How long a fetched key set is trusted before it is fetched again. When that refetch
    * fails, the keys already known keep working (an outage changes nothing for them).
    * Default: 600 000 (10 minutes).
    */
-  cacheMaxAgeMs?: number;
+  cacheMaxAgeMs?: number = 600_000;
   /**
-   * Minimum time between two fetches triggered by tokens (an unknown `kid`, or a retry after
-   * a failed fetch), so a flood of random `kid`s costs at most one fetch per cooldown.
+   * Paces the fetches that tokens trigger. A token with a `kid` not in the key set refetches
+   * it at once (a key rotated in right after a fetch works immediately), up to 3 times in a
+   * row; after that, one such refetch per cooldown, shared by every request waiting for it,
+   * so a flood of random `kid`s costs at most 3 + T / cooldownMs fetches over any T ms. A
+   * `kid` a fetch has just proven unknown is refused without a fetch for one cooldown. After
+   * a failed fetch, nothing is fetched again before the cooldown is over (503 meanwhile for
+   * unknown keys), and a stale key set is refreshed at most once per cooldown.
    * Default: 30 000 (30 seconds).
    */
-  cooldownMs?: number;
+  cooldownMs?: number = 30_000;
   /** Time allowed for one fetch of the key set. Default: 5 000 (5 seconds). */
-  timeoutMs?: number;
+  timeoutMs?: number = 5_000;
 }
 
 /**
@@ -34,9 +38,9 @@ export interface JwksCacheOptions {
  * @example
  * AuthModule.forRoot({ issuer, verifiedTokenCache: { maxEntries: 50_000 } });
  */
-export interface VerifiedTokenCacheOptions {
-  /** Most tokens kept; the oldest entry is dropped first. Default: 10 000. */
-  maxEntries?: number;
+export class VerifiedTokenCacheOptions {
+  /** Most tokens kept; the oldest entry is dropped first. `0` turns the cache off. Default: 10 000. */
+  maxEntries?: number = 10_000;
 }
 
 /**
@@ -67,6 +71,13 @@ export class AuthModuleOptions {
    */
   keys?: JSONWebKeySet | string;
   /**
+   * Finds the public key of each token: your own {@link KeyStore} (say, keys shared by
+   * several instances through Redis) instead of the one built from `jwksUrl` or `keys`, which
+   * it replaces. Also available to inject, and to override in tests, as `AUTH_KEY_STORE`.
+   * Default: none (the JWKS of `jwksUrl`, or the offline `keys`).
+   */
+  keyStore?: KeyStore;
+  /**
    * Accepted signature algorithms. `none` and HMAC (`HS*`) are refused when the module is
    * configured. Default: `['EdDSA']` (Better Auth's default key type).
    */
@@ -81,10 +92,11 @@ export class AuthModuleOptions {
   /** Longer tokens are refused before any parsing, in bytes. Default: 8 192. */
   maxTokenBytes?: number = 8192;
   /** Caching of the key set fetched from `jwksUrl`. Default: see {@link JwksCacheOptions}. */
-  jwks?: JwksCacheOptions = {};
+  jwks?: JwksCacheOptions = new JwksCacheOptions();
   /**
    * Registers {@link JwtAuthGuard} as a global guard (`APP_GUARD`), so every route needs a
-   * token unless marked `@Public()`. `false` lets the app place the guard itself.
+   * token unless marked `@Public()`. `false` lets the app authenticate another way (the
+   * Passport strategy, or the guard placed by hand); `@Roles()` is enforced either way.
    * Default: true.
    */
   globalGuard?: boolean = true;
@@ -94,7 +106,7 @@ export class AuthModuleOptions {
    * key revoked from the JWKS stays trusted for tokens already cached, at most their lifetime
    * (15 minutes with Better Auth). `false` verifies every request. Default: on, 10 000 entries.
    */
-  verifiedTokenCache?: boolean | VerifiedTokenCacheOptions = true;
+  verifiedTokenCache?: boolean | VerifiedTokenCacheOptions = new VerifiedTokenCacheOptions();
   /** Claim that holds the user's role(s), read by `@Roles()`. Default: `'role'`. */
   rolesClaim?: string = 'role';
 }
@@ -105,6 +117,7 @@ export interface ResolvedAuthOptions {
   audience: string | string[];
   jwksUrl: string;
   keys?: JSONWebKeySet | string;
+  keyStore?: KeyStore;
   algorithms: SupportedAlgorithm[];
   clockToleranceSeconds: number;
   requiredClaims: string[];
@@ -129,16 +142,11 @@ export class AuthConfigurationError extends Error {
   }
 }
 
-const DEFAULT_JWKS: Required<JwksCacheOptions> = {
-  cacheMaxAgeMs: 600_000,
-  cooldownMs: 30_000,
-  timeoutMs: 5_000,
-};
-const DEFAULT_CACHE_ENTRIES = 10_000;
-
-function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+/** The fields of `value` that are set: `undefined` and `null` (an unset env var, a JSON
+ * null) leave the default in place instead of erasing it. */
+function definedOnly<T extends object>(value: T | null | undefined): Partial<T> {
   return Object.fromEntries(
-    Object.entries(value ?? {}).filter(([, v]) => v !== undefined),
+    Object.entries(value ?? {}).filter(([, v]) => v !== undefined && v !== null),
   ) as Partial<T>;
 }
 
@@ -163,12 +171,28 @@ function checkUrl(name: string, value: string): string {
   return value;
 }
 
+/** The options once the defaults of the class are in: these fields are always set. */
+type WithDefaults = AuthModuleOptions &
+  Required<
+    Pick<
+      AuthModuleOptions,
+      | 'algorithms'
+      | 'clockToleranceSeconds'
+      | 'requiredClaims'
+      | 'maxTokenBytes'
+      | 'jwks'
+      | 'globalGuard'
+      | 'verifiedTokenCache'
+      | 'rolesClaim'
+    >
+  >;
+
 /**
  * Applies the defaults of {@link AuthModuleOptions} and refuses unsafe or incoherent values
  * with an {@link AuthConfigurationError} naming the option.
  */
 export function resolveAuthOptions(given: AuthModuleOptions): ResolvedAuthOptions {
-  const options = { ...new AuthModuleOptions(), ...definedOnly(given) };
+  const options = { ...new AuthModuleOptions(), ...definedOnly(given) } as WithDefaults;
   if (typeof options.issuer !== 'string' || options.issuer.length === 0) {
     throw new AuthConfigurationError(
       "issuer is required: Better Auth's origin, as in the tokens' iss claim (e.g. http://localhost:3000).",
@@ -176,7 +200,7 @@ export function resolveAuthOptions(given: AuthModuleOptions): ResolvedAuthOption
   }
   const issuer = options.issuer.replace(/\/+$/, '') || options.issuer;
 
-  const algorithms = options.algorithms ?? [];
+  const algorithms = options.algorithms;
   if (!Array.isArray(algorithms) || algorithms.length === 0) {
     throw new AuthConfigurationError(
       `algorithms must list at least one of ${SUPPORTED_ALGORITHMS.join(', ')}.`,
@@ -200,6 +224,17 @@ export function resolveAuthOptions(given: AuthModuleOptions): ResolvedAuthOption
     }
   }
 
+  if (options.keyStore !== undefined) {
+    if (typeof options.keyStore?.getKey !== 'function') {
+      throw new AuthConfigurationError('keyStore must have a getKey(header, token) method.');
+    }
+    if (options.keys !== undefined || options.jwksUrl !== undefined) {
+      throw new AuthConfigurationError(
+        'keyStore replaces keys and jwksUrl: set keyStore alone, or keys/jwksUrl without keyStore.',
+      );
+    }
+  }
+
   if (options.keys !== undefined) {
     const isPem =
       typeof options.keys === 'string' && options.keys.includes('-----BEGIN PUBLIC KEY-----');
@@ -213,16 +248,21 @@ export function resolveAuthOptions(given: AuthModuleOptions): ResolvedAuthOption
   }
 
   const jwksUrl = checkUrl('jwksUrl', options.jwksUrl ?? `${issuer}/api/auth/jwks`);
-  const jwks = { ...DEFAULT_JWKS, ...definedOnly(options.jwks) };
+  const jwks = {
+    ...new JwksCacheOptions(),
+    ...definedOnly(options.jwks),
+  } as Required<JwksCacheOptions>;
   nonNegative('jwks.cacheMaxAgeMs', jwks.cacheMaxAgeMs);
   nonNegative('jwks.cooldownMs', jwks.cooldownMs);
   nonNegative('jwks.timeoutMs', jwks.timeoutMs);
 
-  const cache = options.verifiedTokenCache;
   let verifiedTokenCache: ResolvedAuthOptions['verifiedTokenCache'] = false;
-  if (cache !== false) {
-    const maxEntries =
-      (typeof cache === 'object' ? cache.maxEntries : undefined) ?? DEFAULT_CACHE_ENTRIES;
+  if (options.verifiedTokenCache !== false) {
+    const given = options.verifiedTokenCache === true ? {} : options.verifiedTokenCache;
+    const { maxEntries } = {
+      ...new VerifiedTokenCacheOptions(),
+      ...definedOnly(given),
+    } as Required<VerifiedTokenCacheOptions>;
     nonNegative('verifiedTokenCache.maxEntries', maxEntries);
     verifiedTokenCache = maxEntries > 0 ? { maxEntries } : false;
   }
@@ -237,13 +277,14 @@ export function resolveAuthOptions(given: AuthModuleOptions): ResolvedAuthOption
     audience,
     jwksUrl,
     keys: options.keys,
+    keyStore: options.keyStore,
     algorithms: [...new Set(algorithms)],
-    clockToleranceSeconds: nonNegative('clockToleranceSeconds', options.clockToleranceSeconds ?? 5),
-    requiredClaims: [...new Set([...ALWAYS_REQUIRED_CLAIMS, ...(options.requiredClaims ?? [])])],
-    maxTokenBytes: nonNegative('maxTokenBytes', options.maxTokenBytes ?? 8192),
+    clockToleranceSeconds: nonNegative('clockToleranceSeconds', options.clockToleranceSeconds),
+    requiredClaims: [...new Set([...ALWAYS_REQUIRED_CLAIMS, ...options.requiredClaims])],
+    maxTokenBytes: nonNegative('maxTokenBytes', options.maxTokenBytes),
     jwks,
     globalGuard: options.globalGuard !== false,
     verifiedTokenCache,
-    rolesClaim: options.rolesClaim ?? 'role',
+    rolesClaim: options.rolesClaim,
   };
 }

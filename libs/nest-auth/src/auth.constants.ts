@@ -1,3 +1,7 @@
+// The public symbols of @authbridge/nest-auth: metadata keys (namespaced, so no other library
+// reads or writes them by accident), the DI token users may replace, and the algorithms.
+// Internal DI tokens live in auth-internal.constants.ts.
+
 /**
  * Metadata key set by {@link Public}: the route skips token verification entirely.
  *
@@ -31,6 +35,17 @@ export const AUTH_ROLES_KEY = 'AUTHBRIDGE:ROLES';
 export const AUTH_OWNER_PARAM_KEY = 'AUTHBRIDGE:OWNER_PARAM';
 
 /**
+ * DI token of the {@link KeyStore} that finds the public key of a token. Default: the JWKS
+ * fetched from `jwksUrl`, or the offline `keys`. Replace it through the `keyStore` option, or
+ * with `overrideProvider(AUTH_KEY_STORE)` in tests, as @nestjs/throttler lets you replace its
+ * storage.
+ *
+ * @example
+ * const keyStore = app.get<KeyStore>(AUTH_KEY_STORE);
+ */
+export const AUTH_KEY_STORE = Symbol('AUTHBRIDGE:KEY_STORE');
+
+/**
  * Algorithms the module can verify: asymmetric only, the ones Better Auth's JWT plugin signs with.
  *
  * @example
@@ -45,9 +60,3 @@ export const SUPPORTED_ALGORITHMS = ['EdDSA', 'ES256', 'ES512', 'RS256', 'PS256'
  * const alg: SupportedAlgorithm = 'EdDSA';
  */
 export type SupportedAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
-
-/** Claims every accepted token carries, whatever the configuration says. */
-export const ALWAYS_REQUIRED_CLAIMS = ['sub', 'exp', 'iat', 'iss', 'aud'] as const;
-
-/** Logger context of the module. */
-export const AUTH_LOGGER_CONTEXT = 'AuthBridge';

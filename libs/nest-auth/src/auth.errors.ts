@@ -41,12 +41,42 @@ export class TokenRejectedError extends Error {
   }
 }
 
-/** The rejection of a request that carries no token at all (guard and ownership guard alike). */
-export function missingTokenError(): TokenRejectedError {
-  return new TokenRejectedError(
-    'missing_token',
-    'This route needs a Better Auth token: send "Authorization: Bearer <token>".',
-  );
+/** The rejection of a request that carries no token at all (every guard alike). */
+export function missingTokenError(
+  message = 'This route needs a Better Auth token: send "Authorization: Bearer <token>".',
+): TokenRejectedError {
+  return new TokenRejectedError('missing_token', message);
+}
+
+/**
+ * Why an authenticated caller was refused. Stable, machine-readable; sent as `code` in the
+ * 403 body.
+ *
+ * @example
+ * if (body.code === 'insufficient_role') showAdminOnlyNotice();
+ */
+export type AccessDeniedReason = 'insufficient_role' | 'not_owner';
+
+/**
+ * The caller is authenticated but may not do this (HTTP 403): a role is missing, or the
+ * resource is another user's. Thrown by {@link RolesGuard} and {@link OwnershipGuard}; throw
+ * it from your own guards to answer the same way.
+ *
+ * @example
+ * const request = getAuthRequest(context);
+ * if (request?.user && request.user.claims.email_verified !== true) {
+ *   throw request.fail(new AccessDeniedError('insufficient_role', 'Verify your email first.'));
+ * }
+ */
+export class AccessDeniedError extends Error {
+  constructor(
+    /** Machine-readable reason. */
+    readonly reason: AccessDeniedReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AccessDeniedError';
+  }
 }
 
 /**
@@ -66,4 +96,32 @@ export class JwksUnavailableError extends Error {
     super(message, options);
     this.name = 'JwksUnavailableError';
   }
+}
+
+/**
+ * Every refusal the module makes: 401 (no or bad token), 403 (not allowed), 503 (keys
+ * unreachable). {@link toAuthErrorResponse} turns one into the response that states it.
+ *
+ * @example
+ * function statusOf(error: AuthError): number {
+ *   return toAuthErrorResponse(error).status;
+ * }
+ */
+export type AuthError = TokenRejectedError | AccessDeniedError | JwksUnavailableError;
+
+/**
+ * True for the errors of {@link AuthError}: a refusal the module knows how to answer.
+ *
+ * @example
+ * catch (error) {
+ *   if (isAuthError(error)) throw getAuthRequest(context)?.fail(error) ?? error;
+ *   throw error;
+ * }
+ */
+export function isAuthError(error: unknown): error is AuthError {
+  return (
+    error instanceof TokenRejectedError ||
+    error instanceof AccessDeniedError ||
+    error instanceof JwksUnavailableError
+  );
 }

@@ -24,6 +24,3 @@ export const {
     global: extras.isGlobal !== false,
   }))
   .build();
-
-/** Internal DI token: the options with defaults applied and checked. */
-export const AUTH_RESOLVED_OPTIONS = Symbol('AUTHBRIDGE:RESOLVED_OPTIONS');

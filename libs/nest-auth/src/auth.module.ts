@@ -1,15 +1,18 @@
 import { Module, type CanActivate, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { resolveAuthOptions, type ResolvedAuthOptions } from './auth-module-options';
+import { AUTH_RESOLVED_OPTIONS } from './auth-internal.constants';
+import { AUTH_KEY_STORE } from './auth.constants';
 import { JwtAuthGuard } from './auth.guard';
 import {
   ASYNC_OPTIONS_TYPE,
   AUTH_MODULE_OPTIONS,
-  AUTH_RESOLVED_OPTIONS,
   ConfigurableModuleClass,
   OPTIONS_TYPE,
 } from './auth.module-definition';
+import { createKeyStore } from './jwks-key-store';
 import { OwnershipGuard } from './ownership.guard';
+import { GlobalRolesGuard, RolesGuard } from './roles.guard';
 import { TokenVerifier } from './token-verifier.service';
 
 const letThrough: CanActivate = { canActivate: () => true };
@@ -17,7 +20,11 @@ const letThrough: CanActivate = { canActivate: () => true };
 /**
  * Trusts Better Auth's JWTs: verifies them with jose against Better Auth's JWKS (or offline
  * keys) and, by default, guards every route globally. Global module (`isGlobal: true`), so
- * `TokenVerifier`, `JwtAuthGuard` and `OwnershipGuard` resolve everywhere.
+ * `TokenVerifier`, the guards and `AUTH_KEY_STORE` resolve everywhere.
+ *
+ * Global guards, in this order: {@link JwtAuthGuard} (authentication; `globalGuard: false`
+ * leaves it to the app, e.g. the Passport strategy), then {@link RolesGuard} (authorization
+ * for `@Roles()`, whichever guard authenticated; always on). Each decides one thing.
  *
  * Options are checked when the module is configured: `none`, HMAC algorithms, a missing
  * issuer or malformed URLs stop the application with an {@link AuthConfigurationError}.
@@ -42,8 +49,14 @@ const letThrough: CanActivate = { canActivate: () => true };
       inject: [AUTH_MODULE_OPTIONS],
       useFactory: resolveAuthOptions,
     },
+    {
+      provide: AUTH_KEY_STORE,
+      inject: [AUTH_RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedAuthOptions) => options.keyStore ?? createKeyStore(options),
+    },
     TokenVerifier,
     JwtAuthGuard,
+    RolesGuard,
     OwnershipGuard,
     {
       provide: APP_GUARD,
@@ -51,8 +64,17 @@ const letThrough: CanActivate = { canActivate: () => true };
       useFactory: (options: ResolvedAuthOptions, guard: JwtAuthGuard): CanActivate =>
         options.globalGuard ? guard : letThrough,
     },
+    // After the JWT guard: global guards run in the order they are registered.
+    { provide: APP_GUARD, useClass: GlobalRolesGuard },
   ],
-  exports: [AUTH_RESOLVED_OPTIONS, TokenVerifier, JwtAuthGuard, OwnershipGuard],
+  exports: [
+    AUTH_RESOLVED_OPTIONS,
+    AUTH_KEY_STORE,
+    TokenVerifier,
+    JwtAuthGuard,
+    RolesGuard,
+    OwnershipGuard,
+  ],
 })
 export class AuthModule extends ConfigurableModuleClass {
   /**

@@ -9,11 +9,29 @@ import {
   type JWSHeaderParameters,
   type KeyObject,
 } from 'jose';
-import { AUTH_LOGGER_CONTEXT } from './auth.constants';
+import { AUTH_LOGGER_CONTEXT } from './auth-internal.constants';
 import type { ResolvedAuthOptions } from './auth-module-options';
 import { JwksUnavailableError } from './auth.errors';
+import { quoteUntrusted } from './untrusted-text';
 
-/** Finds the public key for a token's protected header (jose's `JWTVerifyGetKey` shape). */
+/**
+ * Finds the public key for a token's protected header (jose's `JWTVerifyGetKey` shape). The
+ * module provides one as `AUTH_KEY_STORE` (the JWKS of `jwksUrl`, or the offline `keys`);
+ * give your own through the `keyStore` option. Throw jose's `errors.JWKSNoMatchingKey` for a
+ * key you do not have (401 `unknown_key`) and {@link JwksUnavailableError} when you cannot
+ * tell right now (503 with `Retry-After`).
+ *
+ * @example
+ * class SharedKeyStore implements KeyStore {
+ *   constructor(private readonly redis: Redis) {}
+ *   async getKey(header: JWSHeaderParameters) {
+ *     const jwk = await this.redis.hget('jwks', header.kid ?? '');
+ *     if (!jwk) throw new errors.JWKSNoMatchingKey();
+ *     return importJWK(JSON.parse(jwk), header.alg) as Promise<CryptoKey>;
+ *   }
+ * }
+ * AuthModule.forRoot({ issuer, keyStore: new SharedKeyStore(redis) });
+ */
 export interface KeyStore {
   getKey(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey | KeyObject>;
 }
@@ -21,12 +39,66 @@ export interface KeyStore {
 type LocalSet = ReturnType<typeof createLocalJWKSet>;
 
 /**
+ * Refetches an unknown `kid` may start at once, before the bucket runs dry. Three covers a
+ * rotation right after a fetch, a second one soon after (or a JWKS replica that lags behind
+ * the signer), and a stray foreign token, without giving a flood more than a handful.
+ */
+export const UNKNOWN_KID_BURST = 3;
+/** Kids remembered as just proven unknown; the oldest is forgotten first. */
+const PROVEN_UNKNOWN_MAX = 1_000;
+/** Longer kids are not remembered (no real key has one), so memory stays bounded. */
+const PROVEN_UNKNOWN_KID_MAX_LENGTH = 256;
+
+/**
+ * A token bucket: `capacity` takes at once, refilled continuously at one per `intervalMs`.
+ * Hand-written: a few lines, and a library would add a dependency for no gain.
+ */
+class TokenBucket {
+  private tokens: number;
+  private refilledAt: number;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly intervalMs: number,
+    now: number,
+  ) {
+    this.tokens = capacity;
+    this.refilledAt = now;
+  }
+
+  take(now: number): boolean {
+    if (this.intervalMs === 0) return true;
+    const refill = (now - this.refilledAt) / this.intervalMs;
+    this.tokens = Math.min(this.capacity, this.tokens + Math.max(refill, 0));
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/**
  * Keys fetched from a JWKS URL. Built on jose's `createLocalJWKSet` for key selection
  * rather than on `createRemoteJWKSet`, because the latter (a) drops every cached key as soon
  * as `cacheMaxAge` passes and the refetch fails, so a JWKS outage breaks tokens whose key was
  * known, and (b) has no cooldown after a failed fetch, so random `kid`s during an outage fetch
- * the JWKS on every request. Here: stale keys are kept when a refresh fails, every
- * token-triggered fetch is spaced by `cooldownMs`, and fetches are single-flight.
+ * the JWKS on every request.
+ *
+ * When the key set is fetched:
+ * - on first use, and when it is older than `cacheMaxAgeMs` (at most once per `cooldownMs`;
+ *   a failed refresh keeps the keys already known);
+ * - when a token names a `kid` that is not in it. A key rotated in right after a fetch must
+ *   work at once (a 401 for the next 30 s is what users hit after `issuer.rotate()` or a
+ *   Better Auth rotation), yet random kids must not turn into a fetch each. So an unknown kid
+ *   refetches only with a token from a bucket of {@link UNKNOWN_KID_BURST}, refilled at one
+ *   per `cooldownMs`; concurrent requests share the fetch under way (single flight); and a
+ *   kid that a fetch has just proven unknown is answered 401 without a fetch for `cooldownMs`
+ *   (so one stale client repeating its token does not drain the bucket for everyone).
+ *   Bound: over any window of T ms, unknown kids cause at most
+ *   `UNKNOWN_KID_BURST + T / cooldownMs` fetches, however many requests carry them. During a
+ *   sustained flood a genuine rotation waits for the next refill, at most `cooldownMs`.
+ * - never while the last fetch failed less than `cooldownMs` ago: the key set is then
+ *   reported unavailable (503 + Retry-After) for a kid it does not know.
  */
 export class RemoteJwksKeyStore implements KeyStore {
   private readonly logger = new Logger(AUTH_LOGGER_CONTEXT);
@@ -35,14 +107,20 @@ export class RemoteJwksKeyStore implements KeyStore {
   private attemptedAt = Number.NEGATIVE_INFINITY;
   private lastAttemptFailed = false;
   private pending?: Promise<void>;
+  private readonly unknownKidFetches: TokenBucket;
+  /** kid -> until when it is known to be unknown (insertion order = age). */
+  private readonly provenUnknown = new Map<string, number>();
   /** Number of fetches started; exposed for tests and diagnostics. */
   fetches = 0;
 
   constructor(
     private readonly url: string,
     private readonly settings: ResolvedAuthOptions['jwks'],
-    private readonly now: () => number = Date.now,
-  ) {}
+    /** The clock, in ms; read on every call so that tests can move time. */
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    this.unknownKidFetches = new TokenBucket(UNKNOWN_KID_BURST, settings.cooldownMs, now());
+  }
 
   async getKey(header: JWSHeaderParameters, token: FlattenedJWSInput) {
     if (!this.local) {
@@ -51,21 +129,60 @@ export class RemoteJwksKeyStore implements KeyStore {
       // Stale: try to refresh, but keep the known keys if the JWKS is down.
       await this.refresh('cache expired').catch(() => undefined);
     }
-    const local = this.local as LocalSet;
     try {
-      return await local(header, token);
+      return await (this.local as LocalSet)(header, token);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
-      if (this.pending) {
-        await this.pending; // a fetch is under way (e.g. for this very rotation): use its result
-      } else if (this.coolingDown()) {
-        if (this.lastAttemptFailed) throw this.unavailable();
-        throw error;
-      } else {
-        await this.refresh(`unknown kid ${JSON.stringify(header.kid ?? null)}`);
-      }
+      return this.refetchForUnknownKid(header, token, error);
+    }
+  }
+
+  /** The kid is not in the key set: refetch if the bounds above allow it, else refuse. */
+  private async refetchForUnknownKid(
+    header: JWSHeaderParameters,
+    token: FlattenedJWSInput,
+    notFound: errors.JWKSNoMatchingKey,
+  ) {
+    const kid: unknown = header.kid;
+    // A JWK's kid is a string: no fetch can bring a key for a kid of another type.
+    if (kid !== undefined && typeof kid !== 'string') throw notFound;
+    const name = kid ?? '';
+    if (this.isProvenUnknown(name)) throw notFound;
+    if (this.pending) {
+      // A fetch is under way (e.g. for this very rotation): use its result, start no other.
+      await this.pending;
       return (this.local as LocalSet)(header, token);
     }
+    if (this.lastAttemptFailed && this.coolingDown()) throw this.unavailable();
+    if (!this.unknownKidFetches.take(this.now())) {
+      throw this.lastAttemptFailed ? this.unavailable() : notFound;
+    }
+    await this.refresh(`unknown kid ${quoteUntrusted(kid)}`);
+    try {
+      return await (this.local as LocalSet)(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey) this.rememberUnknown(name);
+      throw error;
+    }
+  }
+
+  /** Consulted only after a miss in the current key set, so a kid that a later fetch
+   * brought in is found there first and never held back by this memory. */
+  private isProvenUnknown(kid: string): boolean {
+    const until = this.provenUnknown.get(kid);
+    if (until === undefined) return false;
+    if (this.now() < until) return true;
+    this.provenUnknown.delete(kid);
+    return false;
+  }
+
+  private rememberUnknown(kid: string): void {
+    if (kid.length > PROVEN_UNKNOWN_KID_MAX_LENGTH || this.settings.cooldownMs === 0) return;
+    this.provenUnknown.delete(kid);
+    if (this.provenUnknown.size >= PROVEN_UNKNOWN_MAX) {
+      this.provenUnknown.delete(this.provenUnknown.keys().next().value as string);
+    }
+    this.provenUnknown.set(kid, this.now() + this.settings.cooldownMs);
   }
 
   private coolingDown(): boolean {
@@ -158,7 +275,7 @@ export class PemKeyStore implements KeyStore {
   }
 }
 
-/** Picks the key store the options ask for. */
+/** Picks the key store the options ask for: the default of `AUTH_KEY_STORE`. */
 export function createKeyStore(options: ResolvedAuthOptions): KeyStore {
   if (typeof options.keys === 'string') return new PemKeyStore(options.keys);
   if (options.keys) return new StaticJwksKeyStore(options.keys);

@@ -1,15 +1,16 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AUTH_LOGGER_CONTEXT, AUTH_OWNER_PARAM_KEY } from './auth.constants';
-import { missingTokenError } from './auth.errors';
-import { forbidden, unauthorized } from './auth.exceptions';
-import { getUserFromContext } from './execution-context.util';
+import { AUTH_LOGGER_CONTEXT } from './auth-internal.constants';
+import { AccessDeniedError, missingTokenError } from './auth.errors';
+import { getAuthRequest, type AuthRequest } from './auth-request';
+import { routePolicy } from './route-policy';
 
 /**
  * Lets a request through only when a route parameter (default `userId`, or the one named by
- * `@OwnerParam()`) equals the caller's id (the token's `sub`); 403 otherwise. Runs after
- * {@link JwtAuthGuard} (or the Passport strategy), which put the caller on `request.user`.
- * Usually applied through `@OwnerParam()`, which adds this guard.
+ * `@OwnerParam()`) equals the caller's id (the token's `sub`); 403 otherwise, 401 without a
+ * caller. Reads `request.user`, whichever guard set it ({@link JwtAuthGuard}, the Passport
+ * strategy). Usually applied through `@OwnerParam()`, which places it on the route after
+ * every guard that may authenticate.
  *
  * @example
  * @UseGuards(OwnershipGuard)
@@ -23,49 +24,48 @@ export class OwnershipGuard implements CanActivate {
   constructor(protected readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const param = this.getParamName(context);
-    const user = getUserFromContext(context);
-    if (!user) {
-      throw unauthorized(context, missingTokenError());
+    const request = getAuthRequest(context);
+    const user = request?.user;
+    if (!request || !user) {
+      this.logger.debug('Unauthorized (missing_token): ownership needs a caller');
+      if (!request) throw missingTokenError();
+      throw request.fail(missingTokenError());
     }
-    const value = this.getParamValue(context, param);
+    const param = this.getParamName(context);
+    const value = this.getParamValue(context, param, request);
     if (value === undefined) {
       this.logger.error(
         `${context.getClass()?.name}.${context.getHandler()?.name} has no route parameter ":${param}" to check ownership against; denying.`,
       );
-      throw forbidden(
-        context,
-        'not_owner',
-        `This route has no ":${param}" parameter to check ownership.`,
+      throw request.fail(
+        new AccessDeniedError(
+          'not_owner',
+          `This route has no ":${param}" parameter to check ownership.`,
+        ),
       );
     }
     if (value === user.id) return true;
     this.logger.debug(`Forbidden (not_owner): :${param} is not the caller (user ${user.id})`);
-    throw forbidden(
-      context,
-      'not_owner',
-      `The ":${param}" in the path must be your own user id (the token's "sub"); you cannot act for another user.`,
+    throw request.fail(
+      new AccessDeniedError(
+        'not_owner',
+        `The ":${param}" in the path must be your own user id (the token's "sub"); you cannot act for another user.`,
+      ),
     );
   }
 
   /** The route parameter to compare, from `@OwnerParam()`; default `userId`. */
   protected getParamName(context: ExecutionContext): string {
-    return (
-      this.reflector.getAllAndOverride<string | undefined>(AUTH_OWNER_PARAM_KEY, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? 'userId'
-    );
+    return routePolicy(this.reflector, context).ownerParam ?? 'userId';
   }
 
   /** The parameter's value: HTTP route params, or a field of the GraphQL args / WS payload. */
-  protected getParamValue(context: ExecutionContext, param: string): string | undefined {
-    const type = context.getType<string>();
-    let source: unknown;
-    if (type === 'http') source = context.switchToHttp().getRequest<{ params?: unknown }>().params;
-    else if (type === 'graphql') source = context.getArgByIndex(1);
-    else if (type === 'ws') source = context.switchToWs().getData();
-    const value = (source as Record<string, unknown> | undefined)?.[param];
+  protected getParamValue(
+    context: ExecutionContext,
+    param: string,
+    request: AuthRequest | undefined = getAuthRequest(context),
+  ): string | undefined {
+    const value = request?.param(context, param);
     return typeof value === 'string' ? value : undefined;
   }
 }

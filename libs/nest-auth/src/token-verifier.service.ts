@@ -1,11 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import {
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
 import type { AuthUser } from './auth-user.interface';
-import { AUTH_LOGGER_CONTEXT } from './auth.constants';
-import { TokenRejectedError, type TokenRejectionReason } from './auth.errors';
+import { AUTH_LOGGER_CONTEXT, AUTH_RESOLVED_OPTIONS } from './auth-internal.constants';
+import { AUTH_KEY_STORE } from './auth.constants';
+import { JwksUnavailableError, TokenRejectedError, type TokenRejectionReason } from './auth.errors';
 import type { ResolvedAuthOptions } from './auth-module-options';
-import { AUTH_RESOLVED_OPTIONS } from './auth.module-definition';
 import { createKeyStore, type KeyStore } from './jwks-key-store';
+import { isCanonicalCompactJws } from './compact-jws';
+import { isoTime, printableUntrusted, quoteUntrusted } from './untrusted-text';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 /**
@@ -13,6 +22,7 @@ import { VerifiedTokenCache } from './verified-token-cache';
  * algorithm allow-list, `iss`, `aud`, `exp`/`nbf` with clock tolerance, required claims and
  * size. The one place where cryptography happens: the guard, the GraphQL and WebSocket
  * paths and the Passport strategy all call it. Inject it to authenticate custom contexts.
+ * Keys come from the {@link KeyStore} provided as `AUTH_KEY_STORE`.
  *
  * Throws {@link TokenRejectedError} (401) or {@link JwksUnavailableError} (503).
  *
@@ -28,49 +38,88 @@ import { VerifiedTokenCache } from './verified-token-cache';
 @Injectable()
 export class TokenVerifier {
   private readonly logger = new Logger(AUTH_LOGGER_CONTEXT);
-  private readonly keyStore: KeyStore;
   private readonly cache?: VerifiedTokenCache;
+  /** jose's options and key resolver, built once rather than on every verification. */
+  private readonly joseOptions: JWTVerifyOptions;
+  private readonly getKey: JWTVerifyGetKey;
 
-  constructor(@Inject(AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedAuthOptions) {
-    this.keyStore = createKeyStore(options);
+  constructor(
+    @Inject(AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(AUTH_KEY_STORE) private readonly keyStore: KeyStore = createKeyStore(options),
+  ) {
     if (options.verifiedTokenCache) {
       this.cache = new VerifiedTokenCache(options.verifiedTokenCache.maxEntries);
     }
+    const { issuer, audience, algorithms, clockToleranceSeconds, requiredClaims } = options;
+    this.joseOptions = {
+      issuer,
+      audience,
+      algorithms,
+      clockTolerance: clockToleranceSeconds,
+      requiredClaims,
+    };
+    this.getKey = (header, input) => this.keyStore.getKey(header, input);
   }
 
-  /** Returns the caller a token vouches for, or throws why it does not. */
+  /**
+   * Returns the caller a token vouches for, or throws why it does not
+   * ({@link TokenRejectedError}, {@link JwksUnavailableError}).
+   *
+   * @example
+   * const user = await verifier.verify(token);
+   */
   async verify(token: string): Promise<AuthUser> {
+    return this.verifyCached(token) ?? this.verifyUncached(token);
+  }
+
+  /**
+   * The caller of a token verified before and still within its `exp`, with no cryptography
+   * and no promise: what the guard uses on the path most requests take. `undefined` when the
+   * token must be verified with {@link verify} (not seen yet, or the cache is off). Throws a
+   * {@link TokenRejectedError} for a token refused before any parsing (empty, too large, not
+   * canonical base64url).
+   *
+   * @example
+   * const user = verifier.verifyCached(token) ?? (await verifier.verify(token));
+   */
+  verifyCached(token: string): AuthUser | undefined {
     if (typeof token !== 'string' || token.length === 0) {
       throw new TokenRejectedError('missing_token', 'No bearer token was sent.');
     }
-    if (Buffer.byteLength(token, 'utf8') > this.options.maxTokenBytes) {
+    // Both checks come before the cache and before any parsing or cryptography, so a token
+    // has one spelling and one cache entry. A canonical token is pure ASCII, so its length is
+    // its size in bytes; a longer string is refused without being read.
+    if (token.length > this.options.maxTokenBytes) {
       throw new TokenRejectedError(
         'token_too_large',
         `The token is larger than ${this.options.maxTokenBytes} bytes (maxTokenBytes).`,
       );
     }
-    const cached = this.cache?.get(token);
-    if (cached) return cached;
+    if (!isCanonicalCompactJws(token)) {
+      throw new TokenRejectedError(
+        'malformed_token',
+        'The token is not a well-formed JWT: it must be three non-empty segments of canonical base64url (A-Z a-z 0-9 - _, no padding).',
+      );
+    }
+    return this.cache?.get(token);
+  }
 
-    const { issuer, audience, algorithms, clockToleranceSeconds, requiredClaims } = this.options;
+  private async verifyUncached(token: string): Promise<AuthUser> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(
-        token,
-        (header, input) => this.keyStore.getKey(header, input),
-        { issuer, audience, algorithms, clockTolerance: clockToleranceSeconds, requiredClaims },
-      ));
+      ({ payload } = await jwtVerify(token, this.getKey, this.joseOptions));
     } catch (error) {
       throw this.explain(error, token);
     }
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
       throw new TokenRejectedError('invalid_claim', 'The "sub" claim must be a non-empty string.');
     }
+    const { clockToleranceSeconds } = this.options;
     const nowSeconds = Date.now() / 1000;
     if (typeof payload.iat === 'number' && payload.iat > nowSeconds + clockToleranceSeconds) {
       throw new TokenRejectedError(
         'invalid_claim',
-        `The token's "iat" (${new Date(payload.iat * 1000).toISOString()}) is in the future; check the issuer's clock.`,
+        `The token's "iat" (${isoTime(payload.iat)}) is in the future; check the issuer's clock.`,
       );
     }
     // Frozen: a cached user is shared by every request that presents the same token.
@@ -81,6 +130,7 @@ export class TokenVerifier {
 
   /** Turns a jose error into a rejection a developer can act on; anything else is rethrown. */
   private explain(error: unknown, token: string): unknown {
+    if (error instanceof JwksUnavailableError) return error;
     const code = (error as { code?: string } | null)?.code;
     const claim = (error as { claim?: string }).claim;
     const reject = (reason: TokenRejectionReason, message: string) =>
@@ -91,7 +141,7 @@ export class TokenVerifier {
         const exp = (error as errors.JWTExpired).payload.exp;
         return reject(
           'token_expired',
-          `The token expired at ${typeof exp === 'number' ? new Date(exp * 1000).toISOString() : 'an unknown time'} (clock tolerance ${tolerance} s); get a fresh one from /api/auth/token.`,
+          `The token expired at ${isoTime(exp)} (clock tolerance ${tolerance} s); get a fresh one from /api/auth/token.`,
         );
       }
       case errors.JWTClaimValidationFailed.code: {
@@ -103,33 +153,33 @@ export class TokenVerifier {
         if (claim === 'iss') {
           return reject(
             'wrong_issuer',
-            `The token's issuer ${JSON.stringify(payload.iss)} is not the expected ${JSON.stringify(issuer)}.`,
+            `The token's issuer ${quoteUntrusted(payload.iss)} is not the expected ${JSON.stringify(issuer)}.`,
           );
         }
         if (claim === 'aud') {
           return reject(
             'wrong_audience',
-            `The token's audience ${JSON.stringify(payload.aud)} does not include ${JSON.stringify(audience)}.`,
+            `The token's audience ${quoteUntrusted(payload.aud)} does not include ${JSON.stringify(audience)}.`,
           );
         }
-        if (claim === 'nbf') {
+        if (claim === 'nbf' && reason === 'check_failed') {
           return reject(
             'token_not_yet_valid',
-            `The token is not valid before ${new Date((payload.nbf as number) * 1000).toISOString()} (clock tolerance ${tolerance} s).`,
+            `The token is not valid before ${isoTime(payload.nbf)} (clock tolerance ${tolerance} s).`,
           );
         }
-        return reject('invalid_claim', `The token's "${claim}" claim is invalid.`);
+        return reject('invalid_claim', `The token's ${quoteUntrusted(claim)} claim is invalid.`);
       }
       case errors.JOSEAlgNotAllowed.code:
         return reject(
           'algorithm_not_allowed',
-          `The token is signed with ${JSON.stringify(safeAlg(token))}, which is not among the accepted algorithms (${algorithms.join(', ')}).`,
+          `The token is signed with ${quoteUntrusted(safeHeader(token).alg)}, which is not among the accepted algorithms (${algorithms.join(', ')}).`,
         );
       case errors.JWKSNoMatchingKey.code:
       case errors.JWKSMultipleMatchingKeys.code:
         return reject(
           'unknown_key',
-          `No signing key matches the token's kid ${JSON.stringify(safeKid(token))}; it was not issued by ${issuer}, or with a key it no longer publishes.`,
+          `No signing key matches the token's kid ${quoteUntrusted(safeHeader(token).kid)}; it was not issued by ${issuer}, or with a key it no longer publishes.`,
         );
       case errors.JWSSignatureVerificationFailed.code:
         return reject('invalid_signature', 'The token signature is invalid.');
@@ -139,14 +189,15 @@ export class TokenVerifier {
       case errors.JWKInvalid.code:
         return reject(
           'malformed_token',
-          `The token is not a well-formed signed JWT (${(error as Error).message}).`,
+          `The token is not a well-formed signed JWT (${printableUntrusted((error as Error).message)}).`,
         );
       default:
         if (error instanceof TypeError && /Invalid (Compact JWS|JWS|JWT)/i.test(error.message)) {
           return reject('malformed_token', 'The token is not a well-formed signed JWT.');
         }
-        if ((error as Error)?.name === 'JwksUnavailableError') return error;
-        this.logger.debug(`Unexpected verification error: ${(error as Error)?.message}`);
+        this.logger.debug(
+          `Unexpected verification error: ${printableUntrusted(String((error as Error)?.message))}`,
+        );
         return error;
     }
   }
@@ -159,8 +210,6 @@ function safeHeader(token: string): Record<string, unknown> {
     return {};
   }
 }
-const safeAlg = (token: string) => safeHeader(token).alg ?? null;
-const safeKid = (token: string) => safeHeader(token).kid ?? null;
 
 /** The typed view of a verified token's claims. */
 export function toAuthUser(claims: JWTPayload, rolesClaim = 'role'): AuthUser {

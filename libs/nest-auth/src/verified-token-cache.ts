@@ -10,7 +10,7 @@ export class VerifiedTokenCache {
 
   constructor(
     private readonly maxEntries: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   get size(): number {

@@ -1,7 +1,13 @@
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { Test } from '@nestjs/testing';
-import { AuthModule, JwtAuthGuard, OwnershipGuard, TokenVerifier } from '../src';
-import { getAuthCarrier, setResponseHeader } from '../src/execution-context.util';
+import {
+  AuthModule,
+  getAuthRequest,
+  JwtAuthGuard,
+  OwnershipGuard,
+  TokenRejectedError,
+  TokenVerifier,
+} from '../src';
 import { TestIssuer } from '../src/testing';
 
 class SomeController {
@@ -32,17 +38,28 @@ describe('execution contexts', () => {
   it('denies an unknown context (e.g. microservices RPC), even with a valid token', async () => {
     const token = await issuer.sign();
     const rpc = contextOf('rpc', [{ headers: { authorization: `Bearer ${token}` } }, {}]);
-    await expect(guard.canActivate(rpc)).resolves.toBe(false);
-    expect(getAuthCarrier(contextOf('kafka', []))).toBeUndefined();
+    expect(await guard.canActivate(rpc)).toBe(false);
+    expect(getAuthRequest(contextOf('kafka', []))).toBeUndefined();
+  });
+
+  it('answers a cached token with a plain boolean: no promise on the common path', async () => {
+    const token = await issuer.sign({ sub: 'cached' });
+    const request = () => ({ headers: { authorization: `Bearer ${token}` } }) as any;
+    const first = guard.canActivate(contextOf('http', [request(), {}]));
+    expect(first).toBeInstanceOf(Promise); // verified once
+    await first;
+    const again = request();
+    expect(guard.canActivate(contextOf('http', [again, {}]))).toBe(true);
+    expect(again.user.id).toBe('cached');
   });
 
   it('denies a GraphQL context without a request', async () => {
     const gql = contextOf('graphql', [{}, {}, {}, {}]);
-    await expect(guard.canActivate(gql)).resolves.toBe(false);
+    expect(await guard.canActivate(gql)).toBe(false);
   });
 
   it('denies a WebSocket context without a client', async () => {
-    await expect(guard.canActivate(contextOf('ws', [undefined, {}]))).resolves.toBe(false);
+    expect(await guard.canActivate(contextOf('ws', [undefined, {}]))).toBe(false);
   });
 
   it('reads a Fastify-style GraphQL context (request instead of req)', async () => {
@@ -62,17 +79,37 @@ describe('execution contexts', () => {
     expect(() => ownership.canActivate(rpc)).toThrow(/Authorization: Bearer/);
   });
 
-  it('sets response headers on Express and Fastify responses, never after they are sent', () => {
+  it('builds one AuthRequest per request, kept on the request for every guard and decorator', () => {
+    const request = { headers: {} };
+    const first = getAuthRequest(contextOf('http', [request, {}]));
+    expect(first).toBeDefined();
+    expect(getAuthRequest(contextOf('http', [request, {}]))).toBe(first);
+    expect(getAuthRequest(contextOf('http', [{ headers: {} }, {}]))).not.toBe(first);
+    const socket = { handshake: { headers: {} } };
+    const ws = getAuthRequest(contextOf('ws', [socket, { a: 1 }]));
+    expect(getAuthRequest(contextOf('ws', [socket, { b: 2 }]))).toBe(ws);
+  });
+
+  it('writes the headers of a refusal on Express and Fastify responses, never after they are sent', () => {
+    const refusal = new TokenRejectedError('token_expired', 'Expired.');
     const express = { setHeader: jest.fn() };
-    setResponseHeader(express, 'A', '1');
-    expect(express.setHeader).toHaveBeenCalledWith('A', '1');
+    const thrown = getAuthRequest(contextOf('http', [{ headers: {} }, express]))!.fail(refusal);
+    expect(thrown).toMatchObject({ status: 401, response: { code: 'token_expired' } });
+    expect(express.setHeader).toHaveBeenCalledWith(
+      'WWW-Authenticate',
+      'Bearer error="invalid_token", error_description="The token expired"',
+    );
     const fastify = { header: jest.fn() };
-    setResponseHeader(fastify, 'B', '2');
-    expect(fastify.header).toHaveBeenCalledWith('B', '2');
-    const sent = { setHeader: jest.fn(), headersSent: true };
-    setResponseHeader(sent, 'C', '3');
-    expect(sent.setHeader).not.toHaveBeenCalled();
-    setResponseHeader(undefined, 'D', '4');
+    getAuthRequest(contextOf('http', [{ headers: {} }, fastify]))!.fail(refusal);
+    expect(fastify.header).toHaveBeenCalledWith('WWW-Authenticate', expect.any(String));
+    for (const sent of [
+      { setHeader: jest.fn(), headersSent: true },
+      { header: jest.fn(), sent: true },
+    ]) {
+      getAuthRequest(contextOf('http', [{ headers: {} }, sent]))!.fail(refusal);
+      expect(sent.setHeader ?? sent.header).not.toHaveBeenCalled();
+    }
+    expect(() => getAuthRequest(contextOf('http', [{ headers: {} }]))!.fail(refusal)).not.toThrow();
   });
 });
 

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { io, type Socket } from 'socket.io-client';
-import { CurrentUser, OwnerParam, Public, type AuthUser } from '../src';
+import { CurrentUser, OwnerParam, Public, Roles, type AuthUser } from '../src';
 import { TestIssuer } from '../src/testing';
 import { startApp } from './support/apps';
 
@@ -16,6 +16,12 @@ class ProbeGateway {
   @SubscribeMessage('ping')
   ping() {
     return 'pong';
+  }
+
+  @Roles('admin')
+  @SubscribeMessage('admin')
+  admin() {
+    return 'granted';
   }
 
   @OwnerParam()
@@ -95,5 +101,15 @@ describe('WebSockets (socket.io, handshake Authorization header)', () => {
     await expect(socket.emitWithAck('inbox', { userId: 'me' })).resolves.toEqual({ inbox: 'me' });
     const error = await exceptionOf(socket, 'inbox', { userId: 'you' });
     expect(error).toMatchObject({ statusCode: 403, code: 'not_owner' });
+  });
+
+  it('roles are enforced on messages', async () => {
+    const user = await connect(`Bearer ${await issuer.sign({ role: 'user' })}`);
+    expect(await exceptionOf(user, 'admin')).toMatchObject({
+      statusCode: 403,
+      code: 'insufficient_role',
+    });
+    const admin = await connect(`Bearer ${await issuer.sign({ role: 'admin' })}`);
+    await expect(admin.emitWithAck('admin', {})).resolves.toBe('granted');
   });
 });

@@ -43,6 +43,22 @@ describe('fromBetterAuthClient', () => {
     expect((error as Error).message).toContain('Failed to decrypt private key');
   });
 
+  it('takes the bare { token } of a client made with fetchOptions: { throw: true }', async () => {
+    const authClient = clientAnswering({ token: 'jwt' });
+    expect(await fromBetterAuthClient(authClient)()).toBe('jwt');
+  });
+
+  it('returns null when such a client throws a 401, and lets other throws through', async () => {
+    const noSession = Object.assign(new Error('Unauthorized'), { status: 401 });
+    const down = Object.assign(new Error('Internal Server Error'), { status: 500 });
+    expect(
+      await fromBetterAuthClient({ token: async () => Promise.reject(noSession) })(),
+    ).toBeNull();
+    await expect(fromBetterAuthClient({ token: async () => Promise.reject(down) })()).rejects.toBe(
+      down,
+    );
+  });
+
   it('lets a network failure (rejected fetch) through', async () => {
     const authClient = {
       token: jest.fn(async () => Promise.reject(new TypeError('fetch failed'))),

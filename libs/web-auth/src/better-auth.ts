@@ -4,9 +4,20 @@ export interface BetterAuthTokenResult {
   error: { status: number; statusText?: string; message?: string } | null;
 }
 
-/** The part of a Better Auth client with the `jwtClient()` plugin this package uses. */
+/**
+ * The part of a Better Auth client with the `jwtClient()` plugin this package uses.
+ *
+ * @example
+ * const authClient: BetterAuthTokenClient = createAuthClient({ plugins: [jwtClient()] });
+ */
 export interface BetterAuthTokenClient {
-  token(): Promise<BetterAuthTokenResult>;
+  /**
+   * `GET /api/auth/token`, called with no argument. Typed as taking any arguments because
+   * Better Auth's own `token(data, options?)` has a required first parameter when the app
+   * compiles with `strict: false` (what `create-next-app` can generate), and a zero-parameter
+   * type here would then refuse the real client.
+   */
+  token(...args: never[]): Promise<BetterAuthTokenResult | { token: string }>;
 }
 
 /** `GET /api/auth/token` failed for a reason other than "no session". */
@@ -36,7 +47,16 @@ export function fromBetterAuthClient(
   authClient: BetterAuthTokenClient,
 ): () => Promise<string | null> {
   return async () => {
-    const { data, error } = await authClient.token();
+    let result: BetterAuthTokenResult | { token: string };
+    try {
+      result = await authClient.token();
+    } catch (thrown) {
+      // A client made with `fetchOptions: { throw: true }` throws instead of returning `error`.
+      if ((thrown as { status?: unknown } | null)?.status === 401) return null;
+      throw thrown;
+    }
+    if ('token' in result) return result.token; // the `throw: true` shape: the data itself
+    const { data, error } = result;
     if (error) {
       if (error.status === 401) return null;
       throw new TokenFetchError(

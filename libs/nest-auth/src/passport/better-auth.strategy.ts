@@ -1,11 +1,11 @@
-import { HttpStatus, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import passport from 'passport';
 import type { JwtFromRequestFunction } from 'passport-jwt';
 import type { AuthUser } from '../auth-user.interface';
 import { JwksUnavailableError, TokenRejectedError } from '../auth.errors';
-import { bearerChallenge, unavailableBody } from '../auth.exceptions';
-import { extractBearerToken } from '../bearer-token';
+import { toAuthErrorResponse } from '../auth-error-response';
+import { extractBearerToken, readAuthorization, type RequestWithHeaders } from '../bearer-token';
 import { TokenVerifier } from '../token-verifier.service';
 
 /**
@@ -27,10 +27,10 @@ export interface BetterAuthJwtStrategyOptions {
 
 type Done = (error: unknown, user?: unknown, info?: unknown) => void;
 type Verify = (user: AuthUser, done: Done) => void;
-type Request = { headers?: Record<string, string | string[] | undefined> };
+type Request = RequestWithHeaders;
 
 const defaultExtractor: JwtFromRequestFunction = (req: Request) =>
-  extractBearerToken(req.headers?.authorization) ?? null;
+  extractBearerToken(readAuthorization(req)) ?? null;
 
 /**
  * A plain Passport strategy that reads a bearer token and verifies it with the module's
@@ -80,12 +80,18 @@ export class BetterAuthJwtStrategy extends passport.Strategy {
     );
   }
 
+  /** Passport's vocabulary for the module's refusals: a failed challenge (401), or an error
+   * carrying the 503 body (Passport has no way to answer a 503 itself). */
   private reject(error: unknown): void {
     if (error instanceof TokenRejectedError) {
-      return this.fail(bearerChallenge(error), HttpStatus.UNAUTHORIZED);
+      return this.fail(
+        toAuthErrorResponse(error).headers['WWW-Authenticate'],
+        HttpStatus.UNAUTHORIZED,
+      );
     }
     if (error instanceof JwksUnavailableError) {
-      return this.error(new ServiceUnavailableException(unavailableBody(error)));
+      const { status, body } = toAuthErrorResponse(error);
+      return this.error(new HttpException(body, status));
     }
     this.error(error as Error);
   }

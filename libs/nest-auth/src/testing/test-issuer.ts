@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { base64url, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { AuthModuleOptions } from '../auth-module-options';
 import type { SupportedAlgorithm } from '../auth.constants';
+import { AUTH_MODULE_OPTIONS } from '../auth.module-definition';
 
 /**
  * Options of {@link TestIssuer.create}.
@@ -69,6 +70,18 @@ export interface ServedJwks {
   close(): Promise<void>;
 }
 
+/**
+ * What {@link TestIssuer.overrideAuth} needs from a test module builder: `overrideProvider(token)
+ * .useValue(value)`, as on `@nestjs/testing`'s `TestingModuleBuilder`. Structural, so this entry
+ * point does not make `@nestjs/testing` a dependency.
+ *
+ * @example
+ * const builder: ProviderOverrides<TestingModuleBuilder> = Test.createTestingModule({ imports: [AppModule] });
+ */
+export interface ProviderOverrides<Builder> {
+  overrideProvider(token: unknown): { useValue(value: unknown): Builder };
+}
+
 interface IssuerKey {
   kid: string;
   alg: SupportedAlgorithm;
@@ -88,9 +101,10 @@ async function makeKey(alg: SupportedAlgorithm, kid: string): Promise<IssuerKey>
  *
  * @example
  * const issuer = await TestIssuer.create();
- * const moduleRef = await Test.createTestingModule({
- *   imports: [AuthModule.forRoot(issuer.moduleOptions()), AppModule],
- * }).compile();
+ * // the app's own AuthModule.forRoot/forRootAsync now trusts this issuer, offline:
+ * const moduleRef = await issuer
+ *   .overrideAuth(Test.createTestingModule({ imports: [AppModule] }))
+ *   .compile();
  * const token = await issuer.sign({ sub: 'user-1', email: 'ada@example.com' });
  */
 export class TestIssuer {
@@ -255,6 +269,28 @@ export class TestIssuer {
       algorithms: [...new Set(this.keys.map((k) => k.alg))],
       ...overrides,
     };
+  }
+
+  /**
+   * Makes the app's own `AuthModule.forRoot(...)` / `forRootAsync(...)` trust this issuer:
+   * replaces the module's options provider on a `TestingModuleBuilder` with
+   * {@link moduleOptions}`(overrides)`. The app's options factory is not called, so a test
+   * needs neither its environment variables nor its JWKS.
+   *
+   * The app's options are replaced as a whole: pass the ones it sets besides the trust
+   * settings (e.g. `{ rolesClaim: 'roles', globalGuard: false }`) as `overrides`. To test
+   * rotation over HTTP, pass `{ keys: undefined, jwksUrl: served.jwksUrl }` (see {@link serve}).
+   *
+   * @example
+   * const moduleRef = await issuer
+   *   .overrideAuth(Test.createTestingModule({ imports: [AppModule] }))
+   *   .compile();
+   */
+  overrideAuth<Builder extends ProviderOverrides<Builder>>(
+    builder: Builder,
+    overrides: Partial<AuthModuleOptions> = {},
+  ): Builder {
+    return builder.overrideProvider(AUTH_MODULE_OPTIONS).useValue(this.moduleOptions(overrides));
   }
 }
 

@@ -5,6 +5,7 @@ import {
   Param,
   type DynamicModule,
   type INestApplication,
+  type LoggerService,
 } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -102,4 +103,22 @@ export async function startApp(
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url };
+}
+
+/** Replaces the app's logger with one that keeps every line, to assert on what was logged. */
+export function captureLogs(app: INestApplication) {
+  const lines: Array<{ level: string; message: string }> = [];
+  const capture =
+    (level: string) =>
+    (...args: unknown[]) =>
+      lines.push({ level, message: args.map((a) => String(a)).join(' ') });
+  const logger: LoggerService = {
+    log: capture('log'),
+    error: capture('error'),
+    warn: capture('warn'),
+    debug: capture('debug'),
+    verbose: capture('verbose'),
+  };
+  app.useLogger(logger);
+  return { lines };
 }

@@ -1,0 +1,221 @@
+import { HttpException, type ExecutionContext } from '@nestjs/common';
+import type { AuthUser } from './auth-user.interface';
+import { toAuthErrorResponse } from './auth-error-response';
+import type { AuthError } from './auth.errors';
+import { readAuthorization, type RequestWithHeaders } from './bearer-token';
+
+/**
+ * One request, whatever carries it (HTTP on Express or Fastify, a GraphQL operation, a
+ * WebSocket connection): what the guards and `@CurrentUser()` need from it, in one place.
+ * Built once per request by {@link getAuthRequest} and kept on the request itself, so the
+ * JWT guard, the roles and ownership guards and every `@CurrentUser()` share it.
+ *
+ * @example
+ * @Injectable()
+ * export class VerifiedEmailGuard implements CanActivate {
+ *   canActivate(context: ExecutionContext): boolean {
+ *     const request = getAuthRequest(context);
+ *     if (request?.user?.claims.email_verified === true) return true;
+ *     throw request?.fail(new AccessDeniedError('insufficient_role', 'Verify your email first.')) ?? new ForbiddenException();
+ *   }
+ * }
+ */
+export interface AuthRequest {
+  /** The transport that carries the request. */
+  readonly transport: 'http' | 'graphql' | 'ws';
+  /**
+   * The `Authorization` header (WebSockets: of the handshake); every value when it was sent
+   * more than once, which {@link extractBearerToken} refuses.
+   */
+  readonly authorization: string | string[] | undefined;
+  /**
+   * The caller, set by whichever guard authenticated the request: {@link JwtAuthGuard}, the
+   * Passport strategy (`request.user`), or your own. `undefined` while anonymous.
+   */
+  user: AuthUser | undefined;
+  /**
+   * A parameter named by the route: a path parameter (HTTP), an argument of the resolver
+   * (GraphQL) or a field of the message (WebSockets). The context says which handler asks.
+   */
+  param(context: ExecutionContext, name: string): unknown;
+  /**
+   * Answers the request with this refusal: writes its headers where the transport has them
+   * (HTTP: `WWW-Authenticate`, `Retry-After`) and returns the exception to throw
+   * (`HttpException`, or `WsException` on WebSockets) with the same body.
+   */
+  fail(error: AuthError): Error;
+}
+
+type HttpRequest = RequestWithHeaders & { user?: AuthUser; params?: Record<string, unknown> };
+type HttpResponse = {
+  setHeader?: (name: string, value: string) => void;
+  header?: (name: string, value: string) => void;
+  headersSent?: boolean;
+  sent?: boolean;
+};
+
+/** Where a request keeps its AuthRequest: a symbol no one else uses, one per transport
+ * (an Express request is both the HTTP request and the GraphQL context's `req`). */
+const HTTP_KEY = Symbol('AUTHBRIDGE:HTTP_REQUEST');
+const GRAPHQL_KEY = Symbol('AUTHBRIDGE:GRAPHQL_REQUEST');
+const WS_KEY = Symbol('AUTHBRIDGE:WS_REQUEST');
+type Carrier = Record<symbol, AuthRequest | undefined>;
+
+class HttpAuthRequest implements AuthRequest {
+  readonly transport = 'http';
+
+  constructor(
+    private readonly request: HttpRequest,
+    private readonly response: HttpResponse | undefined,
+  ) {}
+
+  get authorization() {
+    return readAuthorization(this.request);
+  }
+
+  get user() {
+    return this.request.user;
+  }
+
+  set user(user: AuthUser | undefined) {
+    this.request.user = user;
+  }
+
+  param(_context: ExecutionContext, name: string): unknown {
+    return this.request.params?.[name];
+  }
+
+  fail(error: AuthError): Error {
+    const { status, body, headers } = toAuthErrorResponse(error);
+    const res = this.response;
+    if (res && !res.headersSent && !res.sent) {
+      for (const name in headers) {
+        // Express answers with setHeader, Fastify with header.
+        if (typeof res.setHeader === 'function') res.setHeader(name, headers[name]);
+        else if (typeof res.header === 'function') res.header(name, headers[name]);
+      }
+    }
+    return new HttpException(body, status);
+  }
+}
+
+class GraphqlAuthRequest implements AuthRequest {
+  readonly transport = 'graphql';
+
+  constructor(private readonly request: HttpRequest) {}
+
+  get authorization() {
+    return readAuthorization(this.request);
+  }
+
+  get user() {
+    return this.request.user;
+  }
+
+  set user(user: AuthUser | undefined) {
+    this.request.user = user;
+  }
+
+  param(context: ExecutionContext, name: string): unknown {
+    return (context.getArgByIndex(1) as Record<string, unknown> | undefined)?.[name];
+  }
+
+  fail(error: AuthError): Error {
+    // GraphQL answers 200 with the error in the body (the GraphQL server formats it); no
+    // response header carries it.
+    const { status, body } = toAuthErrorResponse(error);
+    return new HttpException(body, status);
+  }
+}
+
+type Socket = {
+  handshake?: { headers?: RequestWithHeaders['headers'] };
+  request?: { rawHeaders?: string[] };
+  data?: { user?: AuthUser };
+};
+
+class WsAuthRequest implements AuthRequest {
+  readonly transport = 'ws';
+  private readonly data: { user?: AuthUser };
+
+  constructor(private readonly socket: Socket) {
+    this.data = socket.data ??= {};
+  }
+
+  get authorization() {
+    return readAuthorization({
+      headers: this.socket.handshake?.headers,
+      rawHeaders: this.socket.request?.rawHeaders,
+    });
+  }
+
+  get user() {
+    return this.data.user;
+  }
+
+  set user(user: AuthUser | undefined) {
+    this.data.user = user;
+  }
+
+  param(context: ExecutionContext, name: string): unknown {
+    return (context.switchToWs().getData() as Record<string, unknown> | undefined)?.[name];
+  }
+
+  fail(error: AuthError): Error {
+    return new (loadWebsockets().WsException)(toAuthErrorResponse(error).body);
+  }
+}
+
+type GqlModule = { GqlExecutionContext: { create(context: ExecutionContext): GqlContextHost } };
+type GqlContextHost = { getContext<T = Record<string, unknown>>(): T };
+let gql: GqlModule | undefined;
+/** @nestjs/graphql is an optional peer: loaded on the first GraphQL request only. */
+function loadGraphql(): GqlModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  gql ??= require('@nestjs/graphql') as GqlModule;
+  return gql;
+}
+
+type WsModule = { WsException: new (error: object) => Error };
+let ws: WsModule | undefined;
+/** @nestjs/websockets is an optional peer: only a refusal on a WebSocket loads it. */
+function loadWebsockets(): WsModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  ws ??= require('@nestjs/websockets') as WsModule;
+  return ws;
+}
+
+/**
+ * The {@link AuthRequest} behind an execution context: built on first use and kept on the
+ * underlying request (HTTP request, GraphQL context request, socket) under a private symbol,
+ * so every guard and decorator of the same request gets the same one. `undefined` for a
+ * context that carries no request the module understands (e.g. microservices), which the
+ * guards deny.
+ *
+ * @example
+ * const user = getAuthRequest(context)?.user;
+ */
+export function getAuthRequest(context: ExecutionContext): AuthRequest | undefined {
+  const type = context.getType<'http' | 'ws' | 'rpc' | 'graphql'>();
+  if (type === 'http') {
+    const http = context.switchToHttp();
+    const request = http.getRequest<HttpRequest & Carrier>();
+    if (!request || typeof request !== 'object') return undefined;
+    return (request[HTTP_KEY] ??= new HttpAuthRequest(request, http.getResponse()));
+  }
+  if (type === 'graphql') {
+    const ctx = loadGraphql().GqlExecutionContext.create(context).getContext<{
+      req?: HttpRequest & Carrier;
+      request?: HttpRequest & Carrier;
+    }>();
+    const request = ctx?.req ?? ctx?.request;
+    if (!request || typeof request !== 'object') return undefined;
+    return (request[GRAPHQL_KEY] ??= new GraphqlAuthRequest(request));
+  }
+  if (type === 'ws') {
+    const socket = context.switchToWs().getClient<Socket & Carrier>();
+    if (!socket || typeof socket !== 'object') return undefined;
+    return (socket[WS_KEY] ??= new WsAuthRequest(socket));
+  }
+  return undefined;
+}
