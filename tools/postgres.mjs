@@ -239,10 +239,95 @@ export async function canConnect(url, timeoutMs = 2000) {
   }
 }
 
+/**
+ * `node tools/postgres.mjs serve <dataDir> [--port N] [--database NAME] [--temporary] [--quiet]`: one
+ * embedded cluster held by this process, driven over stdin and answering on stdout, one JSON
+ * object a line. tools/dev.mjs starts it as a process group of its own, so the terminal's
+ * Ctrl-C reaches the apps and not PostgreSQL, and stops it only once the apps have exited;
+ * the backend's outage tests pause and resume it.
+ *
+ * Answers `{"url"}` once ready. Commands: `pause` (stop, keep data and port) -> `{"paused"}`,
+ * `resume` -> `{"resumed": url}`, `stop` -> `{"stopped"}` then exit, `after <pgid>` (a process
+ * group to stop first if stdin closes). stdin closing (the parent died, even by kill -9)
+ * stops that group, then the cluster, so nothing is left holding a connection or a port.
+ */
+async function serve(args) {
+  const option = (name) => {
+    const index = args.indexOf(name);
+    return index >= 0 ? args[index + 1] : undefined;
+  };
+  const log = args.includes('--quiet') ? () => {} : (line) => process.stderr.write(`${line}\n`);
+  const answer = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
+  const options = {
+    dataDir: args[0],
+    persistent: !args.includes('--temporary'),
+    port: option('--port') ? Number(option('--port')) : undefined,
+    database: option('--database') ?? 'app',
+    log,
+  };
+  let server = await startEmbeddedPostgres(options);
+  const { url, port } = server;
+  answer({ url });
+
+  let dependents;
+  let queue = Promise.resolve();
+  const run = (command) =>
+    (queue = queue.then(async () => {
+      const [verb, value] = command.split(/\s+/);
+      if (verb === 'after') dependents = Number(value);
+      else if (verb === 'pause' && server) {
+        await server.stop();
+        server = undefined;
+        answer({ paused: true });
+      } else if (verb === 'resume' && !server) {
+        server = await startEmbeddedPostgres({ ...options, port });
+        answer({ resumed: server.url });
+      } else if (verb === 'stop' || verb === 'orphaned') {
+        if (verb === 'orphaned' && dependents && isAlive(-dependents)) {
+          log('[postgres] the runner is gone: stopping its apps before the database');
+          await stopProcessGroup(dependents);
+        }
+        await server?.stop();
+        answer({ stopped: true });
+        process.exit(0);
+      }
+    }));
+  let buffered = '';
+  process.stdin.on('data', (chunk) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop();
+    for (const line of lines) if (line.trim()) run(line.trim());
+  });
+  process.stdin.on('end', () => run('orphaned'));
+  process.stdin.resume();
+}
+
+/** SIGTERM to a process group, then SIGKILL to what is left after `graceMs`. */
+export async function stopProcessGroup(pgid, graceMs = 15_000) {
+  const signal = (name) => {
+    try {
+      process.kill(-pgid, name);
+    } catch {
+      /* already gone */
+    }
+  };
+  signal('SIGTERM');
+  if (!(await waitForExit(-pgid, graceMs))) {
+    signal('SIGKILL');
+    await waitForExit(-pgid, 5_000);
+  }
+}
+
 // `node tools/postgres.mjs check <url>` exits 0 when the server answers.
 if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
-  const [command, url] = process.argv.slice(2);
-  if (command === 'check') process.exit((await canConnect(url)) ? 0 : 1);
-  console.error('usage: node tools/postgres.mjs check <postgres-url>');
-  process.exit(2);
+  const [command, ...args] = process.argv.slice(2);
+  if (command === 'check') process.exit((await canConnect(args[0])) ? 0 : 1);
+  if (command === 'serve') await serve(args);
+  else {
+    console.error(
+      'usage: node tools/postgres.mjs check <postgres-url> | serve <dataDir> [--port N] [--database NAME] [--temporary] [--quiet]',
+    );
+    process.exit(2);
+  }
 }

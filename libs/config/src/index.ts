@@ -1,0 +1,27 @@
+/**
+ * `@authbridge/config`: what the web app, the API and the scripts share about configuration.
+ * The root .env loader is its own entry point, `@authbridge/config/root-env`.
+ */
+export {
+  BETTER_AUTH_BASE_PATH,
+  betterAuthEndpoints,
+  type BetterAuthEndpoints,
+} from './better-auth';
+export {
+  betterAuthUrl,
+  blankAsUnset,
+  hasProtocol,
+  httpUrl,
+  nodeEnv,
+  originList,
+  port,
+  postgresUrl,
+  variable,
+} from './env-fields';
+export {
+  exitOnInvalidEnvironment,
+  InvalidEnvironmentError,
+  parseEnvironment,
+  type Environment,
+} from './environment-error';
+export { isSecretVariable, shownValue } from './redaction';
