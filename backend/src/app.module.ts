@@ -24,6 +24,7 @@ export class AppModule {
             issuer: auth.issuer,
             audience: auth.audience,
             jwksUrl: auth.jwksUrl,
+            jwks: auth.jwks,
             globalGuard: true,
           }),
         }),

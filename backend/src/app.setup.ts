@@ -1,9 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { DatabaseUnavailableFilter } from './common/database-unavailable.filter';
-import { bodyParserErrorHandler, BODY_LIMIT, noStore } from './common/http-hardening';
+import {
+  bodyParserErrorHandler,
+  BODY_LIMIT,
+  noStore,
+  rejectDeepInput,
+} from './common/http-hardening';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config';
 
@@ -37,13 +42,19 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   express.use(noStore(`/${DOCS_PATH}`));
   express.useBodyParser('json', { limit: BODY_LIMIT });
   express.use(bodyParserErrorHandler);
+  express.use(rejectDeepInput);
   express.useGlobalPipes(createValidationPipe());
   express.useGlobalFilters(new DatabaseUnavailableFilter(express.getHttpAdapter()));
   setUpOpenApi(express);
 }
 
-function setUpOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
+/**
+ * The API's OpenAPI document, from the routes and DTOs of `app` (the global prefix must be
+ * set). The same function serves /api/docs and writes the committed backend/openapi.json
+ * (src/openapi.ts), from which the web app's types are generated.
+ */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('authbridge API')
@@ -59,7 +70,10 @@ function setUpOpenApi(app: INestApplication): void {
       )
       .build(),
   );
-  SwaggerModule.setup(DOCS_PATH, app, document, {
+}
+
+function setUpOpenApi(app: INestApplication): void {
+  SwaggerModule.setup(DOCS_PATH, app, createOpenApiDocument(app), {
     jsonDocumentUrl: `${DOCS_PATH}/openapi.json`,
     // No persistAuthorization: it would keep the pasted token in localStorage.
   });

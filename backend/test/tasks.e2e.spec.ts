@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { committedOpenApiText } from '../src/openapi/openapi-file';
 import { bearer, startTestApi, type TestApi } from './support/api';
 
 describe('tasks API (e2e, real PostgreSQL, test issuer tokens)', () => {
@@ -517,5 +518,21 @@ describe('tasks API (e2e, real PostgreSQL, test issuer tokens)', () => {
         default: 20,
       });
     });
+
+    it('serves exactly the committed contract, backend/openapi.json', async () => {
+      // openapi.spec.ts proves the file matches the code built without a database; this, that
+      // the document the running app serves is that same one.
+      const doc = await api.http.get('/api/docs/openapi.json').expect(200);
+      expect(doc.body).toEqual(JSON.parse(committedOpenApiText() ?? '{}'));
+    });
+  });
+
+  it('ran under the owner guard, which saw every kind of statement on tasks', () => {
+    // test/support/tasks-query-guard.setup.ts: proves the guard listens where the app queries.
+    const { seen } = (globalThis as { __tasksQueryGuard?: { seen: Record<string, number> } })
+      .__tasksQueryGuard!;
+    expect(Object.keys(seen)).toEqual(
+      expect.arrayContaining(['SELECT', 'INSERT', 'UPDATE', 'DELETE']),
+    );
   });
 });

@@ -10,6 +10,14 @@ export interface TaskCursor {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * The dates a cursor may carry: tasks are created now, so 1970..9999 covers every real one,
+ * and both JavaScript and PostgreSQL's timestamptz read it the same way. Outside it
+ * (year 0000, negative or 5-digit years) PostgreSQL refuses the cast, which was a 500.
+ */
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 export function encodeTaskCursor(cursor: TaskCursor): string {
   return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`, 'utf8').toString(
     'base64url',
@@ -22,6 +30,8 @@ export function decodeTaskCursor(value: string): TaskCursor | undefined {
   const [iso, id, ...rest] = Buffer.from(value, 'base64url').toString('utf8').split('|');
   if (rest.length || !iso || !id || !UUID.test(id)) return undefined;
   const createdAt = new Date(iso);
-  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== iso) return undefined;
+  const time = createdAt.getTime();
+  if (Number.isNaN(time) || time < EARLIEST || time > LATEST) return undefined;
+  if (createdAt.toISOString() !== iso) return undefined;
   return { createdAt, id: id.toLowerCase() };
 }

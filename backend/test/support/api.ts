@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { TestIssuer } from '@authbridge/nest-auth/testing';
-import type { INestApplication } from '@nestjs/common';
+import type { JwksCacheOptions } from '@authbridge/nest-auth';
+import { TestIssuer, type ServedJwks } from '@authbridge/nest-auth/testing';
+import { ConsoleLogger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
@@ -18,6 +19,8 @@ export interface TestApi {
   config: AppConfig;
   baseUrl: string;
   issuer: TestIssuer;
+  /** The issuer's JWKS as served over HTTP (its fetch count, its up/down/hang mode). */
+  jwks: ServedJwks;
   /** supertest agent bound to the listening server. */
   http: ReturnType<typeof request>;
   /** A valid token for `sub` (a fresh random id when omitted). */
@@ -25,15 +28,27 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+export interface TestApiOptions {
+  /** The issuer to trust; default a fresh EdDSA one. */
+  issuer?: TestIssuer;
+  /** nest-auth's JWKS fetch settings (timeout, cooldown); default nest-auth's own. */
+  jwks?: JwksCacheOptions;
+  /** Nest log levels; default errors only. */
+  logger?: LogLevel[];
+}
+
 /**
  * The real AppModule and app setup (prefix, helmet, CORS, validation, docs), configured
  * through the same env schema as production: the issuer is the nest-auth test issuer,
- * its JWKS served over HTTP like Better Auth's.
+ * its JWKS served over HTTP like Better Auth's (`AUTH_JWKS_URL` in `env` points elsewhere).
  */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
-  const issuer = await TestIssuer.create({ issuer: ISSUER, audience: ISSUER });
+export async function startTestApi(
+  env: Record<string, string> = {},
+  options: TestApiOptions = {},
+): Promise<TestApi> {
+  const issuer = options.issuer ?? (await TestIssuer.create({ issuer: ISSUER, audience: ISSUER }));
   const jwks = await issuer.serve();
-  const config = loadConfig({
+  const config: AppConfig = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: testDatabaseUrl(),
     BETTER_AUTH_URL: ISSUER,
@@ -41,12 +56,17 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     CORS_ORIGINS: `${ISSUER},${ALLOWED_ORIGIN}`,
     ...env,
   });
+  if (options.jwks) config.auth.jwks = options.jwks;
   await migrateDatabase(config);
 
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config)],
-  }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
+  const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
+  // The testing module's own logger drops everything but errors, whatever the app asks for.
+  if (options.logger) builder.setLogger(new ConsoleLogger({ logLevels: options.logger }));
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication({
+    bodyParser: false,
+    logger: options.logger ?? ['error'],
+  });
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
@@ -57,6 +77,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     config,
     baseUrl,
     issuer,
+    jwks,
     http: request(baseUrl),
     tokenFor: async (sub = randomUUID(), claims = {}) => issuer.sign({ sub, ...claims }),
     close: async () => {

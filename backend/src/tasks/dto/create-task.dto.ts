@@ -12,7 +12,7 @@ export class CreateTaskDto {
   @IsDefined({ message: 'title is required' })
   title!: string;
 
-  @ApiPropertyOptional({ maxLength: TASK_DESCRIPTION_MAX, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: TASK_DESCRIPTION_MAX, nullable: true })
   @IsOptional()
   @DescriptionRules()
   description?: string | null;

@@ -17,7 +17,7 @@ export class UpdateTaskDto {
   @TitleRules()
   title?: string;
 
-  @ApiPropertyOptional({ maxLength: TASK_DESCRIPTION_MAX, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: TASK_DESCRIPTION_MAX, nullable: true })
   @IsOptional()
   @DescriptionRules()
   description?: string | null;
