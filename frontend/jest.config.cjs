@@ -1,4 +1,4 @@
-// Two projects: fast unit specs next to the code (src/**/*.spec.ts) and integration
+// Two projects: fast unit specs next to the code (src/ and server/ **/*.spec.ts) and integration
 // tests (test/**/*.test.ts) against the BUILT app (`next start`), the built backend and a
 // fresh PostgreSQL database from tools/jest-postgres.cjs.
 const preset = require('../jest.preset.cjs');
@@ -20,7 +20,11 @@ module.exports = {
   // Integration tests start real processes; Jest reads the timeout here, not per project.
   testTimeout: 60_000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/server/**/*.spec.ts'],
+    },
     {
       ...shared,
       displayName: 'integration',

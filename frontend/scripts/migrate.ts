@@ -7,10 +7,10 @@ import { getAuth } from '../src/lib/auth';
 import { prepareAuthDatabase } from '../src/lib/auth-schema';
 import { getPool } from '../src/lib/db';
 import { InvalidEnvironmentError, serverEnv } from '../src/lib/env';
-import { loadRootEnv } from '../src/lib/root-env';
+import { loadRootEnv } from '@authbridge/config/root-env';
 
 async function main() {
-  loadRootEnv();
+  loadRootEnv(process.env, __dirname);
   const env = serverEnv();
   const pool = getPool(env.databaseUrl);
   try {

@@ -1,21 +1,18 @@
 #!/usr/bin/env node
-// `npm run dev|start|build -w frontend`: `next dev|start` on WEB_PORT (default 3000), or
-// `next build|typegen`, with the repository's root .env loaded first (the process environment
-// wins over it) and telemetry off (no network here).
+// `npm run dev|start|build -w frontend`: the app in development or production mode on
+// WEB_PORT (default 3000), through our own server (server/web-server.mjs: it decides the
+// client's address from the socket), or `next build|typegen`. The repository's root .env is
+// loaded first (the process environment wins over it) and telemetry is off (no network here).
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import dotenv from 'dotenv';
+import { exitOnInvalidEnvironment, parseEnvironment, port } from '@authbridge/config';
+import { loadRootEnv } from '@authbridge/config/root-env';
+import { z } from 'zod';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const appDir = path.resolve(here, '..');
-const rootEnv = path.resolve(appDir, '..', '.env');
-if (fs.existsSync(rootEnv)) {
-  for (const [key, value] of Object.entries(dotenv.parse(fs.readFileSync(rootEnv)))) {
-    if (process.env[key] === undefined || process.env[key] === '') process.env[key] = value;
-  }
-}
+loadRootEnv(process.env, appDir);
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
 const [mode, ...rest] = process.argv.slice(2);
@@ -23,20 +20,30 @@ if (!['dev', 'start', 'build', 'typegen'].includes(mode)) {
   console.error('usage: node scripts/next.mjs dev|start|build|typegen [next options]');
   process.exit(2);
 }
-const port = (process.env.WEB_PORT ?? '').trim() || '3000';
-if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
-  console.error(`Invalid environment: WEB_PORT must be a port number 1-65535 (got "${port}")`);
-  process.exit(1);
+// Needed before Next loads next.config.ts (which validates the rest): the port to listen on.
+const { WEB_PORT: webPort } = exitOnInvalidEnvironment(() =>
+  parseEnvironment(z.object({ WEB_PORT: port(3000) }), process.env),
+);
+
+if (mode === 'dev' || mode === 'start') {
+  // What `next dev` / `next start` would set; read by Next, React and our env schema.
+  process.env.NODE_ENV ??= mode === 'dev' ? 'development' : 'production';
+  const { startWebServer } = await import('../server/web-server.mjs');
+  await startWebServer({ dev: mode === 'dev', dir: appDir, port: webPort });
+} else {
+  runNextCli();
 }
 
-const nextBin = path.join(
-  path.dirname(fileURLToPath(import.meta.resolve('next/package.json'))),
-  'dist/bin/next',
-);
-const portArgs = mode === 'dev' || mode === 'start' ? ['-p', port] : [];
-const child = spawn(process.execPath, [nextBin, mode, ...portArgs, ...rest], {
-  cwd: appDir,
-  stdio: 'inherit',
-});
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+/** `next build` / `next typegen`, in a child process. */
+function runNextCli() {
+  const nextBin = path.join(
+    path.dirname(fileURLToPath(import.meta.resolve('next/package.json'))),
+    'dist/bin/next',
+  );
+  const child = spawn(process.execPath, [nextBin, mode, ...rest], {
+    cwd: appDir,
+    stdio: 'inherit',
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+}

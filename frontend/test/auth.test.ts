@@ -2,18 +2,23 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { Pool } from 'pg';
 import {
   alertText,
+  clientInit,
   CookieJar,
+  fetchToken,
   fieldError,
   postAuth,
   submitForm,
   uniqueEmail,
   uniqueIp,
 } from './support/http';
+import { expectNoSecretsLogged } from './support/logs';
 import { runMigrate, startWeb, startWebExpectingExit, type Running } from './support/processes';
 
-// Against the BUILT app (`next start`) and a fresh PostgreSQL database. The app runs with
-// the default limit (3 sign-in/sign-up attempts per 10 s per client); each test uses its
-// own client address, so buckets never collide.
+// Against the BUILT app (`npm start -w frontend`: our server around Next) and a fresh
+// PostgreSQL database. The app runs with the default limit (3 sign-in/sign-up attempts per
+// 10 s per client) behind one trusted proxy, which the tests play: each test sends its
+// own X-Forwarded-For, so buckets never collide. (security.test.ts covers the no-proxy
+// default, where the socket decides.)
 const databaseUrl = () => process.env.DATABASE_URL!;
 let web: Running;
 
@@ -21,7 +26,7 @@ beforeAll(async () => {
   // Two migrations at once: the advisory lock makes them take turns.
   const runs = await Promise.all([runMigrate(databaseUrl()), runMigrate(databaseUrl())]);
   for (const run of runs) expect({ code: run.code, output: run.output }).toMatchObject({ code: 0 });
-  web = await startWeb({ databaseUrl: databaseUrl() });
+  web = await startWeb({ databaseUrl: databaseUrl(), trustProxyHops: 1 });
 }, 120_000);
 
 afterAll(async () => {
@@ -135,9 +140,7 @@ describe('the JWT for the API', () => {
     );
     const userId = (signUp.body.user as { id: string }).id;
 
-    const response = await fetch(`${web.url}/api/auth/token`, {
-      headers: { cookie: jar.header() },
-    });
+    const response = await fetchToken(web.url, { jar });
     expect(response.status).toBe(200);
     const { token } = (await response.json()) as { token: string };
 
@@ -377,6 +380,7 @@ describe('social sign-in', () => {
   it('shows a button only for the provider whose id and secret are both set', async () => {
     const social = await startWeb({
       databaseUrl: databaseUrl(),
+      trustProxyHops: 1,
       env: {
         GITHUB_CLIENT_ID: 'test-github-id',
         GITHUB_CLIENT_SECRET: 'test-github-secret',
@@ -392,7 +396,8 @@ describe('social sign-in', () => {
 
       // The button works without JavaScript and is limited like any sign-in attempt.
       const ip = uniqueIp();
-      const github = { ip, formMarker: 'value="github"' };
+      const jar = new CookieJar();
+      const github = { ip, jar, formMarker: 'value="github"' };
       const locations: (string | null)[] = [];
       for (let i = 0; i < 4; i++) {
         locations.push((await submitForm(social.url, '/sign-in', {}, github)).location);
@@ -401,10 +406,21 @@ describe('social sign-in', () => {
         expect(location).toMatch(/^https:\/\/github\.com\/login\/oauth\/authorize\?/);
       }
       expect(locations[3]).toMatch(
-        /^\/sign-in\?returnUrl=%2Fdashboard&error=rate_limited&retry=\d+$/,
+        /^\/sign-in\?returnUrl=\/dashboard&error=rate_limited&retry=\d+$/,
       );
       const page = await (await fetch(`${social.url}${locations[3]}`)).text();
       expect(alertText(page)).toMatch(/^Too many attempts, try again in \d+ s\.$/);
+
+      // The provider sends the visitor back with an error: to sign-in, through
+      // authPageUrl, with the returnUrl of the attempt kept.
+      const state = new URL(locations[2]!).searchParams.get('state');
+      const callback = await fetch(
+        `${social.url}/api/auth/callback/github?state=${state}&error=access_denied`,
+        { ...clientInit({ ip, jar }), redirect: 'manual' },
+      );
+      expect(callback.headers.get('location')).toBe(
+        '/sign-in?returnUrl=/dashboard&error=access_denied',
+      );
     } finally {
       await social.stop();
     }
@@ -418,7 +434,7 @@ describe('start-up', () => {
     await admin.query(`CREATE DATABASE "${name}"`);
     const url = new URL(databaseUrl());
     url.pathname = `/${name}`;
-    const fresh = await startWeb({ databaseUrl: url.toString() });
+    const fresh = await startWeb({ databaseUrl: url.toString(), trustProxyHops: 1 });
     try {
       const signUp = await postAuth(
         fresh.url,
@@ -449,5 +465,12 @@ describe('start-up', () => {
     expect(stderr.trim()).toBe(
       'Invalid environment: BETTER_AUTH_SECRET must be at least 32 characters',
     );
+  });
+});
+
+describe('logs', () => {
+  // Last in this file: every app it started has done all its work by now.
+  it('no password, session cookie, token or secret of these tests is in the app output', () => {
+    expectNoSecretsLogged();
   });
 });

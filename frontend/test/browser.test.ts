@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
-import { uniqueEmail } from './support/http';
+import { postAuth, uniqueEmail } from './support/http';
+import { expectNoSecretsLogged } from './support/logs';
+import { rememberSecret } from './support/secrets';
 import {
   FRONTEND_DIR,
   freePort,
@@ -14,6 +16,8 @@ import {
 
 // A real headless Chromium against the built web app AND the built Tasks API, both on
 // the test database: sign up → dashboard → create a task → reload → it is still there.
+// All of it with the app's Content-Security-Policy on: every console message and every
+// `securitypolicyviolation` event is collected, and none may be about the CSP.
 // Screenshots of every page land in frontend/test-results/.
 const SCREENSHOTS = path.join(FRONTEND_DIR, 'test-results');
 const databaseUrl = () => process.env.DATABASE_URL!;
@@ -22,6 +26,77 @@ let web: Running;
 let api: Running;
 let browser: Browser;
 let page: Page;
+/** CSP violations the pages reported (console messages and securitypolicyviolation events). */
+const violations: string[] = [];
+/** Every JWT the page fetched from /api/auth/token. */
+const tokens: string[] = [];
+
+/** Reports every CSP violation of the page to the console, where `watch` collects it. */
+const REPORT_VIOLATIONS = () =>
+  document.addEventListener('securitypolicyviolation', (event) =>
+    console.error(
+      `[csp-violation] ${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`,
+    ),
+  );
+
+function watch(target: Page, into: string[]) {
+  target.on('console', (message) => {
+    const text = message.text();
+    if (
+      /content security policy|csp-violation|refused to (execute|load|apply|connect)/i.test(text)
+    ) {
+      into.push(text);
+    }
+  });
+  target.on('response', async (response) => {
+    if (!response.url().endsWith('/api/auth/token') || response.status() !== 200) return;
+    const { token } = (await response.json().catch(() => ({}))) as { token?: string };
+    if (token) {
+      tokens.push(token);
+      rememberSecret(token);
+    }
+  });
+}
+
+/**
+ * Every change the board shows is saved: it shows changes before the API has them
+ * (optimistic), so a reload right after a click could lose one still in flight.
+ */
+async function saved() {
+  await page.locator('.board[aria-busy="false"]').waitFor();
+}
+
+/**
+ * The API as unreachable for changes: the next change (POST, PATCH, DELETE) is held until
+ * `refuse()` fails it; from then on every request fails, reads too, so what the board
+ * shows after the refusal is its own undo, not a fresh list from the server. `restore()`
+ * makes the API reachable again.
+ */
+async function holdNextChange() {
+  const pattern = `${api.url}/api/users/**`;
+  let refused = false;
+  let refuse: () => void = () => {};
+  const held = new Promise<void>((resolve) => (refuse = resolve));
+  await page.route(pattern, async (route) => {
+    const change = ['POST', 'PATCH', 'DELETE'].includes(route.request().method());
+    if (!change && !refused) {
+      await route.continue();
+      return;
+    }
+    await held;
+    await route.abort('connectionrefused');
+  });
+  return {
+    refuse: () => {
+      refused = true;
+      refuse();
+    },
+    restore: async () => {
+      await saved();
+      await page.unroute(pattern);
+    },
+  };
+}
 
 async function shot(name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -43,6 +118,8 @@ beforeAll(async () => {
   api = await startApi({ databaseUrl: databaseUrl(), webUrl: web.url, port: apiPort });
   ({ browser } = await launchChromium());
   page = await browser.newPage({ viewport: { width: 1024, height: 720 } });
+  await page.addInitScript(REPORT_VIOLATIONS);
+  watch(page, violations);
 }, 120_000);
 
 afterAll(async () => {
@@ -51,8 +128,15 @@ afterAll(async () => {
 });
 
 describe('in a real browser', () => {
+  // A test that failed while it held the API back must not hold back the ones after it.
+  afterEach(async () => {
+    await page?.unrouteAll({ behavior: 'ignoreErrors' });
+  });
+
   const email = uniqueEmail('browser');
   const password = 'a long enough password';
+  rememberSecret(password);
+  rememberSecret('not my password');
 
   it('sends a signed-out visitor from the dashboard to sign in', async () => {
     await page.goto(`${web.url}/`);
@@ -84,6 +168,7 @@ describe('in a real browser', () => {
     await page.getByRole('checkbox', { name: 'Buy oat milk' }).waitFor();
     await shot('05-dashboard-one-task');
 
+    await saved();
     await page.reload();
     await page.getByRole('checkbox', { name: 'Buy oat milk' }).waitFor();
     expect(await page.getByRole('listitem').count()).toBe(1);
@@ -109,6 +194,7 @@ describe('in a real browser', () => {
     await page.getByRole('button', { name: 'Delete “Buy oat milk”' }).click();
     await page.getByRole('checkbox', { name: 'Buy oat milk' }).waitFor({ state: 'detached' });
 
+    await saved();
     await page.reload();
     await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
     expect(
@@ -141,6 +227,109 @@ describe('in a real browser', () => {
     await page.setViewportSize({ width: 1024, height: 720 });
   });
 
+  it('shows each change at once, and undoes it when the API is unreachable', async () => {
+    const title = 'Write the quarterly report';
+    const checkbox = page.getByRole('checkbox', { name: title });
+    const unreachable = page.getByRole('alert').filter({ hasText: 'Could not reach the server' });
+
+    // Toggle: unchecked before the API answers, checked again once it failed.
+    let outage = await holdNextChange();
+    await checkbox.uncheck();
+    await page.locator('li.task:not(.done)[aria-busy="true"]', { hasText: title }).waitFor();
+    outage.refuse();
+    await page.locator('li.task.done[aria-busy="false"]', { hasText: title }).waitFor();
+    await unreachable.waitFor();
+    await outage.restore();
+
+    // Rename: the new title at once, the old one back.
+    outage = await holdNextChange();
+    await page.getByRole('button', { name: `Edit “${title}”` }).click();
+    await page.getByLabel(`Title of “${title}”`).fill('A title the API never saw');
+    await page.keyboard.press('Enter');
+    await page.getByRole('checkbox', { name: 'A title the API never saw' }).waitFor();
+    outage.refuse();
+    await checkbox.waitFor();
+    await unreachable.waitFor();
+    await outage.restore();
+
+    // Delete: gone at once, back in the list.
+    outage = await holdNextChange();
+    await page.getByRole('button', { name: `Delete “${title}”` }).click();
+    await checkbox.waitFor({ state: 'detached' });
+    outage.refuse();
+    await checkbox.waitFor();
+    await unreachable.waitFor();
+    await outage.restore();
+
+    // Create: in the list and out of the field at once; failed, the title is back to edit.
+    const draft = 'A task the API never saw';
+    const newTask = page.getByLabel('New task');
+    outage = await holdNextChange();
+    await newTask.fill(draft);
+    await newTask.press('Enter');
+    await page.getByRole('checkbox', { name: draft }).waitFor();
+    expect(await newTask.inputValue()).toBe('');
+    outage.refuse();
+    await page.getByRole('checkbox', { name: draft }).waitFor({ state: 'detached' });
+    await page.waitForFunction(
+      (value) => (document.getElementById('new-task-title') as HTMLInputElement).value === value,
+      draft,
+    );
+    await unreachable.waitFor();
+    await shot('12-dashboard-change-failed');
+    await outage.restore();
+    await newTask.fill('');
+
+    // Nothing of it reached the database.
+    await page.reload();
+    await checkbox.waitFor();
+    expect(await checkbox.isChecked()).toBe(true);
+    expect(await page.getByRole('listitem').count()).toBe(1);
+  });
+
+  it('Escape leaves the title as it was and gives the focus back to Edit', async () => {
+    const title = 'Write the quarterly report';
+    await page.getByRole('button', { name: `Edit “${title}”` }).click();
+    const field = page.getByLabel(`Title of “${title}”`);
+    await field.fill('Not this title');
+    await field.press('Escape');
+    await page.getByRole('checkbox', { name: title }).waitFor();
+    await page.waitForFunction(
+      (label) => document.activeElement?.getAttribute('aria-label') === label,
+      `Edit “${title}”`,
+    );
+    expect(await page.getByRole('checkbox', { name: 'Not this title' }).count()).toBe(0);
+  });
+
+  it('pages through the list with "Load more"', async () => {
+    await page.getByLabel('New task').fill('Plan the next sprint');
+    await page.keyboard.press('Enter');
+    await page.getByRole('checkbox', { name: 'Plan the next sprint' }).waitFor();
+    await saved();
+
+    // One task per page, so two tasks make two pages (the API's own keyset cursor).
+    const list = (url: URL) => url.href.startsWith(api.url) && url.pathname.endsWith('/tasks');
+    await page.route(list, async (route) => {
+      const url = new URL(route.request().url());
+      if (route.request().method() === 'GET') url.searchParams.set('limit', '1');
+      await route.continue({ url: url.toString() });
+    });
+    await page.reload();
+    await page.getByRole('checkbox', { name: 'Plan the next sprint' }).waitFor();
+    expect(await page.getByRole('listitem').count()).toBe(1);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
+    await page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached' });
+    expect(await page.getByRole('listitem').count()).toBe(2);
+    await page.unroute(list);
+
+    await page.getByRole('button', { name: 'Delete “Plan the next sprint”' }).click();
+    await page
+      .getByRole('checkbox', { name: 'Plan the next sprint' })
+      .waitFor({ state: 'detached' });
+    await saved();
+  });
+
   it('signs out, and a wrong password gets the shared message', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${web.url}/`);
@@ -168,5 +357,75 @@ describe('in a real browser', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(`${web.url}/dashboard`);
     await page.getByText('No tasks yet').waitFor();
+  });
+
+  it('ran all of the above with the CSP on and not one violation', async () => {
+    const response = await page.goto(`${web.url}/dashboard`);
+    expect(response?.headers()['content-security-policy']).toMatch(
+      /'nonce-[^']+' 'strict-dynamic'/,
+    );
+    // Hydrated (a client component fetched the list through the API) under that policy.
+    await page.getByText('No tasks yet').waitFor();
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps the API token out of every browser storage', async () => {
+    expect(tokens.length).toBeGreaterThan(0);
+    const stored = await page.evaluate(
+      () =>
+        JSON.stringify({ ...localStorage }) +
+        JSON.stringify({ ...sessionStorage }) +
+        document.cookie,
+    );
+    for (const token of tokens) expect(stored).not.toContain(token);
+    for (const cookie of await page.context().cookies()) rememberSecret(cookie.value);
+  });
+
+  it('the CSP is enforced: a script without the nonce does not run', async () => {
+    // On the same page: the bundled Chromium runs single-process, and closing a second
+    // page can take this one down with it.
+    await page.goto(`${web.url}/`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    const reported = page.waitForEvent('console', {
+      predicate: (message) => /\[csp-violation\] script-src-attr/.test(message.text()),
+    });
+    // An injected inline handler, the usual shape of an XSS payload. (Scripts inserted by
+    // code Playwright evaluates are exempt from the CSP in Chromium; handlers are not.)
+    const ran = await page.evaluate(() => {
+      const button = document.createElement('button');
+      button.setAttribute('onclick', 'window.__injected = true');
+      document.body.append(button);
+      button.click();
+      return (window as unknown as { __injected?: boolean }).__injected === true;
+    });
+    expect(ran).toBe(false);
+    await reported;
+  });
+
+  it('drops the token of the user before when the session changed outside this tab', async () => {
+    // This tab holds the second user's API token in memory...
+    await page.goto(`${web.url}/dashboard`);
+    await page.getByText('No tasks yet').waitFor();
+    await page.getByRole('link', { name: 'authbridge' }).click();
+    await page.waitForURL(`${web.url}/`);
+    // ...when another tab signs in as the first user: only the cookie changes.
+    const signedIn = await postAuth(web.url, '/sign-in/email', { email, password }, {});
+    expect(signedIn.status).toBe(200);
+    const cookies = signedIn.headers.getSetCookie().map((line) => {
+      const [pair] = line.split(';');
+      const at = pair!.indexOf('=');
+      const value = pair!.slice(at + 1).trim();
+      rememberSecret(value);
+      return { name: pair!.slice(0, at).trim(), value, url: web.url };
+    });
+    await page.context().addCookies(cookies);
+    // A soft navigation: same JavaScript, same token manager, a page for the first user.
+    await page.getByRole('link', { name: 'Tasks', exact: true }).click();
+    await page.waitForURL(`${web.url}/dashboard`);
+    await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
+  });
+
+  it('no password, session cookie, token or secret of these tests is in the app output', () => {
+    expectNoSecretsLogged();
   });
 });

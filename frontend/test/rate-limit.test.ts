@@ -4,10 +4,12 @@ import { createPostgresRateLimitStore } from '../src/lib/rate-limit/postgres-sto
 import { createRedisRateLimitStore } from '../src/lib/rate-limit/redis-store';
 import type { RateLimitStore } from '../src/lib/rate-limit/types';
 import { alertText, postAuth, submitForm, uniqueIp } from './support/http';
+import { expectNoSecretsLogged } from './support/logs';
 import { runMigrate, startWeb, type Running } from './support/processes';
 
 // The limit must hold across instances of the app: each storage is tested with several
-// concurrent callers, and two real app instances are shown to share one bucket.
+// concurrent callers, and two real app instances are shown to share one bucket. The
+// instances trust one proxy hop, played by the tests (X-Forwarded-For per client).
 const databaseUrl = () => process.env.DATABASE_URL!;
 const redisUrl = process.env.REDIS_URL?.trim() || undefined;
 const REDIS_SKIP =
@@ -56,10 +58,20 @@ describe('rate-limit stores', () => {
     async () => {
       const redis = new Redis(redisUrl!);
       try {
-        const store = createRedisRateLimitStore(redis, `authbridge-test:${Date.now()}:`);
-        const results = await hammer(store, `${uniqueIp()}|/sign-in/email`, 20);
+        const prefix = `authbridge-test:${Date.now()}:`;
+        const store = createRedisRateLimitStore(redis, prefix);
+        const key = `${uniqueIp()}|/sign-in/email`;
+        const results = await hammer(store, key, 20);
         expect(results.filter((r) => r.allowed)).toHaveLength(3);
-        expect(results.find((r) => !r.allowed)?.retryAfter).toBeLessThanOrEqual(10);
+        for (const denied of results.filter((r) => !r.allowed)) {
+          expect(denied.retryAfter).toBeGreaterThanOrEqual(1);
+          expect(denied.retryAfter).toBeLessThanOrEqual(10);
+        }
+        // One counter under the prefix, ending with its window (never left without expiry).
+        expect(await redis.get(prefix + key)).toBe('20');
+        const ttl = await redis.pttl(prefix + key);
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(10_000);
       } finally {
         redis.disconnect();
       }
@@ -84,8 +96,8 @@ async function expectSharedLimit(a: Running, b: Running): Promise<string> {
 describe('two app instances', () => {
   it('share the limit through the database (the default storage)', async () => {
     const [a, b] = await Promise.all([
-      startWeb({ databaseUrl: databaseUrl(), env: { REDIS_URL: '' } }),
-      startWeb({ databaseUrl: databaseUrl(), env: { REDIS_URL: '' } }),
+      startWeb({ databaseUrl: databaseUrl(), trustProxyHops: 1, env: { REDIS_URL: '' } }),
+      startWeb({ databaseUrl: databaseUrl(), trustProxyHops: 1, env: { REDIS_URL: '' } }),
     ]);
     try {
       await expectSharedLimit(a, b);
@@ -100,8 +112,8 @@ describe('two app instances', () => {
       : `share the limit through Redis: ${REDIS_SKIP}`,
     async () => {
       const [a, b] = await Promise.all([
-        startWeb({ databaseUrl: databaseUrl(), redisUrl }),
-        startWeb({ databaseUrl: databaseUrl(), redisUrl }),
+        startWeb({ databaseUrl: databaseUrl(), redisUrl, trustProxyHops: 1 }),
+        startWeb({ databaseUrl: databaseUrl(), redisUrl, trustProxyHops: 1 }),
       ]);
       try {
         const ip = await expectSharedLimit(a, b);
@@ -115,4 +127,10 @@ describe('two app instances', () => {
       }
     },
   );
+});
+
+describe('logs', () => {
+  it('no password, session cookie, token or secret of these tests is in the app output', () => {
+    expectNoSecretsLogged();
+  });
 });

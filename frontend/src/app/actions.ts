@@ -2,18 +2,17 @@
 
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import {
-  signInWithPassword,
-  signOut,
-  signUpWithPassword,
-  startSocialSignIn,
-  type AuthFormState,
-  type SocialProvider,
-} from '@/lib/auth-attempts';
+import type { AuthFormState } from '@/lib/auth/form-state';
+import { signInWithPassword } from '@/lib/auth/sign-in';
+import { signOut } from '@/lib/auth/sign-out';
+import { signUpWithPassword } from '@/lib/auth/sign-up';
+import { startSocialSignIn, type SocialProvider } from '@/lib/auth/social';
+import { authPageUrl } from '@/lib/auth-page-url';
 import { safeReturnUrl } from '@/lib/safe-redirect';
 
-// Thin on purpose: the logic (validation, rate limit, error messages) is in lib/auth-attempts.
-// Each action works as a plain HTML form POST too, so the forms need no JavaScript.
+// Thin on purpose: each action reads the request, calls its room in lib/auth (validation,
+// rate limit, error messages live there) and redirects. Each works as a plain HTML form
+// POST too, so the forms need no JavaScript.
 
 export async function signUpAction(_previous: AuthFormState, form: FormData) {
   const result = await signUpWithPassword(form, await headers());
@@ -37,6 +36,6 @@ export async function socialSignInAction(form: FormData) {
   const returnUrl = safeReturnUrl(form.get('returnUrl'));
   const result = await startSocialSignIn(provider, returnUrl, await headers());
   if ('url' in result) redirect(result.url);
-  const retry = result.error === 'rate_limited' ? `&retry=${result.retryAfter}` : '';
-  redirect(`/sign-in?returnUrl=${encodeURIComponent(returnUrl)}&error=${result.error}${retry}`);
+  const retry = 'retryAfter' in result ? result.retryAfter : undefined;
+  redirect(authPageUrl('/sign-in', { returnUrl, error: result.error, retry }));
 }

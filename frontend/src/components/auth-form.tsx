@@ -1,9 +1,10 @@
 'use client';
 
 import Link from 'next/link';
-import { useActionState } from 'react';
-import type { AuthFormState } from '@/lib/auth-attempts';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@/lib/password-rules';
+import { useActionState, type InputHTMLAttributes } from 'react';
+import type { AuthField, AuthFormState } from '@/lib/auth/form-state';
+import { authPageUrl } from '@/lib/auth-page-url';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@/lib/auth/password-rules';
 
 interface AuthFormProps {
   mode: 'sign-in' | 'sign-up';
@@ -21,10 +22,6 @@ export function AuthForm({ mode, action, returnUrl, notice }: AuthFormProps) {
   const [state, formAction, pending] = useActionState(action, notice ? { error: notice } : {});
   const signUp = mode === 'sign-up';
   const errors = state.fieldErrors ?? {};
-  const describedBy = (field: string, hint?: boolean) =>
-    [hint ? `${field}-hint` : '', errors[field as keyof typeof errors] ? `${field}-error` : '']
-      .filter(Boolean)
-      .join(' ') || undefined;
 
   return (
     <form action={formAction} className="form">
@@ -36,68 +33,37 @@ export function AuthForm({ mode, action, returnUrl, notice }: AuthFormProps) {
       ) : null}
 
       {signUp ? (
-        <div className="field">
-          <label htmlFor="name">Name</label>
-          <input
-            id="name"
-            name="name"
-            type="text"
-            autoComplete="name"
-            required
-            maxLength={100}
-            defaultValue={state.values?.name}
-            aria-invalid={errors.name ? true : undefined}
-            aria-describedby={describedBy('name')}
-          />
-          {errors.name ? (
-            <p className="field-error" id="name-error">
-              {errors.name}
-            </p>
-          ) : null}
-        </div>
+        <FormField
+          name="name"
+          label="Name"
+          error={errors.name}
+          type="text"
+          autoComplete="name"
+          required
+          maxLength={100}
+          defaultValue={state.values?.name}
+        />
       ) : null}
 
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={state.values?.email}
-          aria-invalid={errors.email ? true : undefined}
-          aria-describedby={describedBy('email')}
-        />
-        {errors.email ? (
-          <p className="field-error" id="email-error">
-            {errors.email}
-          </p>
-        ) : null}
-      </div>
+      <FormField
+        name="email"
+        label="Email"
+        error={errors.email}
+        type="email"
+        autoComplete="email"
+        required
+        defaultValue={state.values?.email}
+      />
 
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete={signUp ? 'new-password' : 'current-password'}
-          required
-          aria-invalid={errors.password ? true : undefined}
-          aria-describedby={describedBy('password', signUp)}
-        />
-        {signUp ? (
-          <p className="hint" id="password-hint">
-            {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters.
-          </p>
-        ) : null}
-        {errors.password ? (
-          <p className="field-error" id="password-error">
-            {errors.password}
-          </p>
-        ) : null}
-      </div>
+      <FormField
+        name="password"
+        label="Password"
+        error={errors.password}
+        hint={signUp ? `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.` : undefined}
+        type="password"
+        autoComplete={signUp ? 'new-password' : 'current-password'}
+        required
+      />
 
       <button type="submit" className="button primary" disabled={pending} aria-busy={pending}>
         {pending
@@ -111,12 +77,47 @@ export function AuthForm({ mode, action, returnUrl, notice }: AuthFormProps) {
 
       <p className="switch">
         {signUp ? 'Already have an account? ' : 'New here? '}
-        <Link
-          href={`${signUp ? '/sign-in' : '/sign-up'}?returnUrl=${encodeURIComponent(returnUrl)}`}
-        >
+        <Link href={authPageUrl(signUp ? '/sign-in' : '/sign-up', { returnUrl })}>
           {signUp ? 'Sign in' : 'Create an account'}
         </Link>
       </p>
     </form>
+  );
+}
+
+interface FormFieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  name: AuthField;
+  label: string;
+  /** The server's message for this field, tied to the input for screen readers. */
+  error?: string;
+  hint?: string;
+}
+
+/** One labelled input with its hint and its error, `aria-describedby` pointing at both. */
+function FormField({ name, label, error, hint, ...input }: FormFieldProps) {
+  const describedBy =
+    [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') ||
+    undefined;
+  return (
+    <div className="field">
+      <label htmlFor={name}>{label}</label>
+      <input
+        id={name}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...input}
+      />
+      {hint ? (
+        <p className="hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={`${name}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }

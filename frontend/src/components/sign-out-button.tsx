@@ -1,7 +1,7 @@
 'use client';
 
 import { signOutAction } from '@/app/actions';
-import { tokenManager } from '@/lib/auth-client';
+import { forgetToken } from '@/lib/auth-client';
 
 /**
  * A form, not a link: signing out changes state, and it works without JavaScript. With
@@ -9,7 +9,7 @@ import { tokenManager } from '@/lib/auth-client';
  */
 export function SignOutButton() {
   return (
-    <form action={signOutAction} onSubmit={() => tokenManager.clear()}>
+    <form action={signOutAction} onSubmit={forgetToken}>
       <button type="submit" className="button link">
         Sign out
       </button>

@@ -1,5 +1,5 @@
 import { socialSignInAction } from '@/app/actions';
-import { enabledSocialProviders, type SocialProvider } from '@/lib/auth-attempts';
+import { enabledSocialProviders, type SocialProvider } from '@/lib/auth/social';
 
 const LABELS: Record<SocialProvider, string> = { google: 'Google', github: 'GitHub' };
 

@@ -28,6 +28,7 @@ describe('server env schema', () => {
       redisUrl: undefined,
       jwtRotationDays: undefined,
       rateLimit: { max: 3, windowSeconds: 10 },
+      trustProxyHops: 0,
     });
   });
 
@@ -66,8 +67,10 @@ describe('server env schema', () => {
       AUTH_JWT_ROTATION_DAYS: '30',
       AUTH_RATE_LIMIT_MAX: '50',
       AUTH_RATE_LIMIT_WINDOW_SECONDS: '60',
+      TRUST_PROXY_HOPS: '2',
     });
     expect(env).toMatchObject({
+      trustProxyHops: 2,
       baseURL: 'https://app.example.com',
       trustedOrigins: ['https://app.example.com', 'https://admin.example.com'],
       webPort: 8080,
@@ -91,6 +94,8 @@ describe('server env schema', () => {
     [{ AUTH_RATE_LIMIT_MAX: '0' }, 'AUTH_RATE_LIMIT_MAX must be a whole number'],
     [{ AUTH_RATE_LIMIT_WINDOW_SECONDS: 'ten' }, 'AUTH_RATE_LIMIT_WINDOW_SECONDS must be a whole'],
     [{ AUTH_JWT_ROTATION_DAYS: '-1' }, 'AUTH_JWT_ROTATION_DAYS must be a number of days'],
+    [{ TRUST_PROXY_HOPS: 'yes' }, 'TRUST_PROXY_HOPS must be a whole number, 0 or more'],
+    [{ TRUST_PROXY_HOPS: '-1' }, 'TRUST_PROXY_HOPS must be a whole number, 0 or more'],
   ])('rejects %j with one line naming the variable and the rule', (override, expected) => {
     const message = errorOf({ ...valid, ...override });
     expect(message.startsWith('Invalid environment: ')).toBe(true);

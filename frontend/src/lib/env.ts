@@ -1,36 +1,31 @@
+import {
+  betterAuthEndpoints,
+  betterAuthUrl,
+  hasProtocol,
+  httpUrl,
+  nodeEnv,
+  originList,
+  parseEnvironment,
+  port,
+  postgresUrl,
+  variable,
+  type Environment,
+} from '@authbridge/config';
 import { z } from 'zod';
 
+export { InvalidEnvironmentError } from '@authbridge/config';
+
 /**
- * The one schema of the web app's server environment. Every message completes the
- * sentence "<VARIABLE> must ...", so a start-up error names the variable and the rule.
- * next.config.ts, the scripts and the tests import it too.
+ * The one schema of the web app's server environment, built from the fields shared with the
+ * API (`@authbridge/config`). Every message completes the sentence "<VARIABLE> must ...", so
+ * a start-up error names the variable and the rule. next.config.ts, the scripts and the tests
+ * import it too.
  */
 
-/** Empty strings count as unset, so `FOO=` in .env falls back to the default. */
-const blankAsUnset = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
-function hasProtocol(value: string, protocols: string[]): boolean {
-  try {
-    return protocols.includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
-const httpUrl = (missing: string) =>
-  z.preprocess(
-    blankAsUnset,
-    z
-      .string({ error: missing })
-      .refine((v) => hasProtocol(v, ['http:', 'https:']), { error: 'must be an http(s) URL' }),
-  );
-
-const optionalString = z.preprocess(blankAsUnset, z.string().optional());
+const optionalString = variable(z.string().optional());
 
 const positiveInt = (rule: string) =>
-  z.preprocess(
-    blankAsUnset,
+  variable(
     z
       .string()
       .refine((v) => /^\d+$/.test(v.trim()) && Number(v) >= 1, { error: rule })
@@ -39,63 +34,25 @@ const positiveInt = (rule: string) =>
   );
 
 const shape = {
-  NODE_ENV: z.preprocess(
-    blankAsUnset,
-    z
-      .enum(['development', 'production', 'test'], {
-        error: 'must be one of development, production, test',
-      })
-      .default('development'),
-  ),
-  BETTER_AUTH_SECRET: z.preprocess(
-    blankAsUnset,
+  NODE_ENV: nodeEnv(),
+  BETTER_AUTH_SECRET: variable(
     z
       .string({ error: 'must be set (32+ characters; generate: openssl rand -base64 32)' })
       .min(32, { error: 'must be at least 32 characters' }),
   ),
-  BETTER_AUTH_URL: httpUrl('must be set to the origin of this web app, e.g. http://localhost:3000'),
-  DATABASE_URL: z.preprocess(
-    blankAsUnset,
-    z
-      .string({ error: 'must be set to a postgres:// connection string' })
-      .refine((v) => hasProtocol(v, ['postgres:', 'postgresql:']), {
-        error: 'must be a postgres:// or postgresql:// connection string',
-      }),
-  ),
-  NEXT_PUBLIC_API_URL: httpUrl(
-    'must be set to the origin of the API as the browser sees it, e.g. http://localhost:3001',
-  ),
-  WEB_PORT: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .default('3000')
-      .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535, {
-        error: 'must be a port number 1-65535',
-      })
-      .transform(Number),
-  ),
-  TRUSTED_ORIGINS: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .refine(
-        (v) =>
-          v
-            .split(',')
-            .map((o) => o.trim())
-            .filter(Boolean)
-            .every((o) => hasProtocol(o, ['http:', 'https:'])),
-        { error: 'must be a comma-separated list of http(s) origins' },
-      )
-      .optional(),
-  ),
+  BETTER_AUTH_URL: betterAuthUrl(),
+  DATABASE_URL: postgresUrl(),
+  NEXT_PUBLIC_API_URL: httpUrl({
+    required:
+      'must be set to the origin of the API as the browser sees it, e.g. http://localhost:3001',
+  }),
+  WEB_PORT: port(3000),
+  TRUSTED_ORIGINS: originList(),
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
   GITHUB_CLIENT_ID: optionalString,
   GITHUB_CLIENT_SECRET: optionalString,
-  REDIS_URL: z.preprocess(
-    blankAsUnset,
+  REDIS_URL: variable(
     z
       .string()
       .refine((v) => hasProtocol(v, ['redis:', 'rediss:']), {
@@ -103,12 +60,21 @@ const shape = {
       })
       .optional(),
   ),
-  AUTH_JWT_ROTATION_DAYS: z.preprocess(
-    blankAsUnset,
+  AUTH_JWT_ROTATION_DAYS: variable(
     z
       .string()
       .refine((v) => /^\d+(\.\d+)?$/.test(v.trim()), {
         error: 'must be a number of days (0 or empty: no rotation)',
+      })
+      .transform(Number)
+      .optional(),
+  ),
+  TRUST_PROXY_HOPS: variable(
+    z
+      .string()
+      .refine((v) => /^\d+$/.test(v.trim()), {
+        error:
+          'must be a whole number, 0 or more (how many reverse proxies stand in front of the app)',
       })
       .transform(Number)
       .optional(),
@@ -123,28 +89,33 @@ function pair(id: string | undefined, secret: string | undefined) {
 }
 
 export const serverEnvSchema = z.object(shape).transform((env) => {
-  const origin = new URL(env.BETTER_AUTH_URL).origin;
+  // Better Auth's baseURL, and the iss/aud of its JWTs: the one derivation the API verifies with.
+  const { origin, issuer, audience } = betterAuthEndpoints(env.BETTER_AUTH_URL);
   return {
     nodeEnv: env.NODE_ENV,
     secret: env.BETTER_AUTH_SECRET,
-    /** Origin of this app: Better Auth's baseURL, the JWT issuer and audience. */
+    /** Origin of this app: Better Auth's baseURL. */
     baseURL: origin,
+    /** `iss` of the JWTs this app signs (the API expects the same, see @authbridge/config). */
+    issuer,
+    /** `aud` of the JWTs this app signs. */
+    audience,
     databaseUrl: env.DATABASE_URL,
     apiUrl: new URL(env.NEXT_PUBLIC_API_URL).origin,
     webPort: env.WEB_PORT,
-    trustedOrigins: [
-      origin,
-      ...(env.TRUSTED_ORIGINS ?? '')
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean)
-        .map((o) => new URL(o).origin),
-    ].filter((o, i, all) => all.indexOf(o) === i),
+    trustedOrigins: [origin, ...(env.TRUSTED_ORIGINS ?? [])].filter(
+      (o, i, all) => all.indexOf(o) === i,
+    ),
     social: {
       google: pair(env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET),
       github: pair(env.GITHUB_CLIENT_ID, env.GITHUB_CLIENT_SECRET),
     },
     redisUrl: env.REDIS_URL,
+    /**
+     * Reverse proxies in front of the app whose X-Forwarded-For entries are believed
+     * (server/client-address.mjs). 0: none, the socket's peer is the client.
+     */
+    trustProxyHops: env.TRUST_PROXY_HOPS ?? 0,
     jwtRotationDays: env.AUTH_JWT_ROTATION_DAYS || undefined,
     rateLimit: {
       max: env.AUTH_RATE_LIMIT_MAX ?? 3,
@@ -155,28 +126,13 @@ export const serverEnvSchema = z.object(shape).transform((env) => {
 
 export type ServerEnv = z.output<typeof serverEnvSchema>;
 
-/** Values that must never be echoed back in an error message. */
-const SECRETS = new Set(['BETTER_AUTH_SECRET', 'DATABASE_URL', 'REDIS_URL']);
-const SECRET_SUFFIX = /_SECRET$/;
-
-/** A configuration problem; its message is the whole one-line explanation. */
-export class InvalidEnvironmentError extends Error {
-  override name = 'InvalidEnvironmentError';
-}
-
-export function parseServerEnv(env: Record<string, string | undefined>): ServerEnv {
-  const result = serverEnvSchema.safeParse(env);
-  if (result.success) return result.data;
-  const parts = result.error.issues.map((issue) => {
-    const name = String(issue.path[0] ?? 'environment');
-    const raw = env[name];
-    const shown =
-      raw !== undefined && raw.trim() !== '' && !SECRETS.has(name) && !SECRET_SUFFIX.test(name)
-        ? ` (got ${JSON.stringify(raw)})`
-        : '';
-    return `${name} ${issue.message}${shown}`;
-  });
-  throw new InvalidEnvironmentError(`Invalid environment: ${parts.join('; ')}`);
+/**
+ * Validates the web app's environment.
+ * @throws {InvalidEnvironmentError} one line naming the variable and the rule; secrets and
+ *   connection strings are never echoed (@authbridge/config's one redaction rule)
+ */
+export function parseServerEnv(env: Environment): ServerEnv {
+  return parseEnvironment(serverEnvSchema, env);
 }
 
 let cached: ServerEnv | undefined;

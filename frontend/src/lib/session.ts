@@ -1,15 +1,21 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { cache } from 'react';
 import { getAuth } from './auth';
-import { signInUrl } from './sign-in-url';
+import { authPageUrl } from './auth-page-url';
 
-/** The real session (database-checked), or null. */
-export async function getSession() {
+/**
+ * The real session (database-checked), or null. Once per request: React's `cache()`
+ * shares the answer between the layout, the page and every component that asks during
+ * one render, so a page costs one session look-up however many of them need the user
+ * (test/session.test.ts counts the queries).
+ */
+export const getSession = cache(async () => {
   // headers() first: it marks the page dynamic before anything needs the runtime env.
   const requestHeaders = await headers();
   return getAuth().api.getSession({ headers: requestHeaders });
-}
+});
 
 /**
  * For pages that need a user: the proxy's cookie check is only a shortcut, this is the
@@ -17,6 +23,6 @@ export async function getSession() {
  */
 export async function requireSession(returnUrl: string) {
   const session = await getSession();
-  if (!session) redirect(signInUrl(returnUrl));
+  if (!session) redirect(authPageUrl('/sign-in', { returnUrl }));
   return session;
 }

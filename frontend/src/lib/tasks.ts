@@ -1,21 +1,18 @@
 import type { AxiosInstance } from 'axios';
+import { schemaLimits, type components } from './api-types';
+
+// The types come from the API's contract (backend/openapi.json, generated into api-types.ts
+// by scripts/api-types.mjs), never copied by hand: a DTO change fails the build until the
+// contract and this app agree again.
 
 /** A task as the Tasks API returns it. */
-export interface Task {
-  id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Task = components['schemas']['TaskResponse'];
 
-export interface TaskPage {
-  items: Task[];
-  nextCursor: string | null;
-}
+/** One page of the task list: follow `nextCursor` until it is null. */
+export type TaskPage = components['schemas']['TaskPageResponse'];
 
-export const TASK_TITLE_MAX = 200;
+/** Longest title the API accepts (its `maxLength`), for the form's own check. */
+export const TASK_TITLE_MAX = schemaLimits.CreateTaskDto.title.maxLength;
 
 /** The Tasks API's routes for one user (`userId` = the JWT's `sub`). */
 export function tasksApi(api: AxiosInstance, userId: string) {

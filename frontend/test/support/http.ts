@@ -1,4 +1,6 @@
 /** Small HTTP helpers for talking to the running app like a browser without JavaScript. */
+import { Agent } from 'undici';
+import { rememberSecret } from './secrets';
 
 /** Cookies by name, fed from Set-Cookie headers. */
 export class CookieJar {
@@ -11,7 +13,10 @@ export class CookieJar {
       const name = pair!.slice(0, index).trim();
       const value = pair!.slice(index + 1).trim();
       if (/max-age=0/i.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
+      else {
+        this.cookies.set(name, value);
+        rememberSecret(value);
+      }
     }
   }
 
@@ -24,10 +29,57 @@ export class CookieJar {
   }
 }
 
-/** A distinct client address per test, so rate-limit buckets never collide between tests. */
+const octet = () => Math.floor(Math.random() * 254) + 1;
+
+/**
+ * A distinct client address per test, so rate-limit buckets never collide between tests.
+ * Sent as X-Forwarded-For: only an app that trusts one proxy hop (TRUST_PROXY_HOPS=1, the
+ * test playing that proxy) believes it.
+ */
 export function uniqueIp(): string {
-  const n = () => Math.floor(Math.random() * 254) + 1;
-  return `10.${n()}.${n()}.${n()}`;
+  return `10.${octet()}.${octet()}.${octet()}`;
+}
+
+/**
+ * A distinct loopback address to connect FROM (Linux routes all of 127/8 to lo), so the
+ * app sees a different socket address: a real different client for an app that trusts
+ * no proxy.
+ */
+export function uniqueLoopback(): string {
+  return `127.${octet()}.${octet()}.${octet()}`;
+}
+
+const agents = new Map<string, Agent>();
+
+/** How to reach the app as one client. */
+export interface ClientOptions {
+  /** X-Forwarded-For to send (the client's own claim unless a trusted proxy is played). */
+  ip?: string;
+  /** Local address to connect from (see uniqueLoopback); default 127.0.0.1. */
+  source?: string;
+  jar?: CookieJar;
+}
+
+/** Headers and dispatcher of one client's request. */
+export function clientInit(options: ClientOptions): RequestInit & { dispatcher?: Agent } {
+  const headers: Record<string, string> = {};
+  if (options.ip !== undefined) headers['x-forwarded-for'] = options.ip;
+  if (options.jar) headers.cookie = options.jar.header();
+  let dispatcher: Agent | undefined;
+  if (options.source) {
+    dispatcher = agents.get(options.source);
+    if (!dispatcher) {
+      dispatcher = new Agent({ localAddress: options.source });
+      agents.set(options.source, dispatcher);
+    }
+  }
+  return { headers, ...(dispatcher ? { dispatcher } : {}) };
+}
+
+/** Closes the connections of the clients ./http opened from other loopback addresses. */
+export async function closeClients(): Promise<void> {
+  await Promise.all([...agents.values()].map((agent) => agent.close()));
+  agents.clear();
 }
 
 export function uniqueEmail(prefix = 'user'): string {
@@ -45,21 +97,30 @@ export async function postAuth(
   baseUrl: string,
   path: string,
   body: unknown,
-  options: { ip: string; jar?: CookieJar },
+  options: ClientOptions,
 ): Promise<JsonCall> {
+  rememberSecret((body as { password?: string })?.password);
+  const init = clientInit(options);
   const response = await fetch(`${baseUrl}/api/auth${path}`, {
+    ...init,
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      origin: baseUrl,
-      'x-forwarded-for': options.ip,
-      ...(options.jar ? { cookie: options.jar.header() } : {}),
-    },
+    headers: { 'content-type': 'application/json', origin: baseUrl, ...init.headers },
     body: JSON.stringify(body),
   });
   options.jar?.store(response);
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
+}
+
+/** GET /api/auth/token with the client's session cookie: the JWT for the API. */
+export async function fetchToken(baseUrl: string, options: ClientOptions): Promise<Response> {
+  const response = await fetch(`${baseUrl}/api/auth/token`, clientInit(options));
+  const token = (await response
+    .clone()
+    .json()
+    .catch(() => ({}))) as { token?: string };
+  rememberSecret(token.token);
+  return response;
 }
 
 const ENTITIES: Record<string, string> = {
@@ -93,6 +154,7 @@ export interface FormPost {
   status: number;
   location: string | null;
   html: string;
+  headers: Headers;
 }
 
 /**
@@ -103,11 +165,10 @@ export async function submitForm(
   baseUrl: string,
   pagePath: string,
   fields: Record<string, string>,
-  options: { ip: string; jar?: CookieJar; formMarker?: string },
+  options: ClientOptions & { formMarker?: string },
 ): Promise<FormPost> {
-  const page = await fetch(`${baseUrl}${pagePath}`, {
-    headers: { 'x-forwarded-for': options.ip, cookie: options.jar?.header() ?? '' },
-  });
+  rememberSecret(fields.password);
+  const page = await fetch(`${baseUrl}${pagePath}`, clientInit(options));
   const form = new FormData();
   for (const [name, value] of Object.entries({
     ...hiddenFields(await page.text(), options.formMarker),
@@ -115,21 +176,20 @@ export async function submitForm(
   })) {
     form.append(name, value);
   }
+  const init = clientInit(options);
   const response = await fetch(`${baseUrl}${pagePath}`, {
+    ...init,
     method: 'POST',
     body: form,
     redirect: 'manual',
-    headers: {
-      origin: baseUrl,
-      'x-forwarded-for': options.ip,
-      cookie: options.jar?.header() ?? '',
-    },
+    headers: { origin: baseUrl, ...init.headers },
   });
   options.jar?.store(response);
   return {
     status: response.status,
     location: response.headers.get('location'),
     html: await response.text(),
+    headers: response.headers,
   };
 }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { rememberSecret } from './secrets';
 
 export const FRONTEND_DIR = path.resolve(__dirname, '../..');
 export const REPO_ROOT = path.resolve(FRONTEND_DIR, '..');
@@ -10,6 +11,8 @@ const NEXT_BIN = path.join(
   'dist/bin/next',
 );
 const BACKEND_MAIN = path.join(REPO_ROOT, 'backend/dist/main.js');
+/** What `npm start -w frontend` runs: our server around Next (server/web-server.mjs). */
+const WEB_LAUNCHER = path.join(FRONTEND_DIR, 'scripts/next.mjs');
 
 /**
  * Every app process of one test run shares the database, so it must share the secret
@@ -31,8 +34,16 @@ export function freePort(): Promise<number> {
 export interface Running {
   url: string;
   port: number;
+  /** Everything the process wrote to stdout and stderr so far (kept after it stopped). */
   output: () => string;
   stop: () => Promise<void>;
+}
+
+const webApps: Running[] = [];
+
+/** Every web app this test file started, for checks on what they logged. */
+export function startedWebApps(): readonly Running[] {
+  return webApps;
 }
 
 /** The environment of a child app: only what the test sets (plus PATH and friends). */
@@ -89,6 +100,11 @@ export interface WebOptions {
   rateLimitMax?: number;
   rateLimitWindowSeconds?: number;
   redisUrl?: string;
+  /**
+   * TRUST_PROXY_HOPS. Tests that give each client its own X-Forwarded-For play the one
+   * reverse proxy in front of the app: 1. Default: unset (no proxy, the socket decides).
+   */
+  trustProxyHops?: number;
   env?: Record<string, string | undefined>;
 }
 
@@ -102,40 +118,61 @@ export function webEnv(port: number, options: WebOptions): Record<string, string
     REDIS_URL: options.redisUrl,
     AUTH_RATE_LIMIT_MAX: options.rateLimitMax?.toString(),
     AUTH_RATE_LIMIT_WINDOW_SECONDS: options.rateLimitWindowSeconds?.toString(),
+    TRUST_PROXY_HOPS: options.trustProxyHops?.toString(),
     ...options.env,
   };
 }
 
-/** The built Next app (`next start`); run `nx run frontend:build` first. */
-export async function startWeb(options: WebOptions): Promise<Running> {
+function ensureBuilt(): void {
   if (!fs.existsSync(path.join(FRONTEND_DIR, '.next/BUILD_ID'))) {
     throw new Error('frontend is not built: run `npx nx run frontend:build` (nx test does it)');
   }
+}
+
+async function spawnWeb(args: (port: number) => string[], options: WebOptions): Promise<Running> {
+  ensureBuilt();
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port)], {
+  const env = webEnv(port, options);
+  for (const [name, value] of Object.entries(env)) if (/SECRET/.test(name)) rememberSecret(value);
+  const child = spawn(process.execPath, args(port), {
     cwd: FRONTEND_DIR,
-    env: childEnv(webEnv(port, options)),
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = track(child);
   const url = `http://localhost:${port}`;
+  const running = { url, port, output, stop: () => stopChild(child) };
+  webApps.push(running);
   try {
     await waitForHttp(`${url}/api/auth/ok`, child, output);
   } catch (error) {
     await stopChild(child);
     throw error;
   }
-  return { url, port, output, stop: () => stopChild(child) };
+  return running;
 }
 
-/** Runs `next start` expecting it to refuse to start; resolves with its exit code and output. */
+/** The built app the way `npm start -w frontend` runs it (our server around Next). */
+export function startWeb(options: WebOptions): Promise<Running> {
+  return spawnWeb((_port) => [WEB_LAUNCHER, 'start'], options);
+}
+
+/**
+ * The built app under plain `next start`, WITHOUT our server: what a deployment that
+ * bypasses it gets. No request then has a client address the app believes.
+ */
+export function startBareNext(options: WebOptions): Promise<Running> {
+  return spawnWeb((port) => [NEXT_BIN, 'start', '-p', String(port)], options);
+}
+
+/** Runs `npm start -w frontend` expecting it to refuse to start: its exit code and output. */
 export async function startWebExpectingExit(
   env: Record<string, string | undefined>,
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port)], {
+  const child = spawn(process.execPath, [WEB_LAUNCHER, 'start'], {
     cwd: FRONTEND_DIR,
-    env: childEnv(env),
+    env: childEnv({ WEB_PORT: String(port), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,5 +1,8 @@
+// /dashboard: the signed-in user's tasks. The session is checked here (the proxy only
+// looked for a cookie); the board is a client component that talks to the Tasks API.
 import type { Metadata } from 'next';
-import { TaskBoard } from '@/components/task-board';
+import { QueryProvider } from '@/components/query-provider';
+import { TaskBoard } from '@/components/tasks/task-board';
 import { serverEnv } from '@/lib/env';
 import { requireSession } from '@/lib/session';
 
@@ -13,7 +16,9 @@ export default async function DashboardPage() {
       <h1 id="dashboard-title">Your tasks</h1>
       <p className="muted">Signed in as {user.email}</p>
       {/* The API origin comes from the server at request time, not from the build. */}
-      <TaskBoard apiUrl={serverEnv().apiUrl} userId={user.id} />
+      <QueryProvider>
+        <TaskBoard apiUrl={serverEnv().apiUrl} userId={user.id} />
+      </QueryProvider>
     </section>
   );
 }

@@ -1,9 +1,11 @@
+// /sign-in: the email-and-password form, social buttons, and the notice a failed social
+// sign-in or a rate limit sent the visitor back with. Signed in already: on to returnUrl.
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { signInAction } from '@/app/actions';
 import { AuthForm } from '@/components/auth-form';
 import { SocialButtons } from '@/components/social-buttons';
-import { signInNotice } from '@/lib/auth-attempts';
+import { signInNotice } from '@/lib/auth/notices';
 import { safeReturnUrl } from '@/lib/safe-redirect';
 import { getSession } from '@/lib/session';
 

@@ -1,3 +1,4 @@
+// /sign-up: create an account (then signed in). Signed in already: on to returnUrl.
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { signUpAction } from '@/app/actions';

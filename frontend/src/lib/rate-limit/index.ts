@@ -1,3 +1,11 @@
+/**
+ * The one rate-limit store both sign-in paths count in (frontend README, "Rate limiting"):
+ * - `types.ts`: the store's interface (`consume`: Better Auth's shape, ours to grow);
+ * - `postgres-store.ts`: the default, one upsert in Better Auth's `rateLimit` table (why
+ *   not Better Auth's own database storage: its opening comment);
+ * - `redis-store.ts`: with REDIS_URL, on @better-auth/redis-storage's atomic increment;
+ * - here: which of the two, the limited paths, and Better Auth's key shape.
+ */
 import 'server-only';
 import { Redis } from 'ioredis';
 import type { Pool } from 'pg';

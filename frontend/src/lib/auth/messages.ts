@@ -13,6 +13,8 @@ export const AUTH_MESSAGES = {
   wrongCredentials: 'Wrong email or password.',
   tooManyAttempts: (seconds: number) =>
     `Too many attempts, try again in ${Math.max(1, Math.ceil(seconds))} s.`,
+  // The server could not tell which client sent the request (see lib/client-address.ts).
+  clientUnknown: 'Signing in is not possible from this connection. Please try again later.',
   unexpected: 'Something went wrong. Please try again.',
   socialFailed: 'Signing in with that provider did not work. Please try again.',
 } as const;

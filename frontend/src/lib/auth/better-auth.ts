@@ -2,10 +2,10 @@ import 'server-only';
 import { betterAuth } from 'better-auth';
 import { nextCookies } from 'better-auth/next-js';
 import { jwt } from 'better-auth/plugins';
-import { getPool } from './db';
+import { getPool } from '../db';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
-import { serverEnv, type ServerEnv } from './env';
-import { authRateLimitRules, createRateLimitStore } from './rate-limit';
+import { serverEnv, type ServerEnv } from '../env';
+import { authRateLimitRules, createRateLimitStore } from '../rate-limit';
 
 /** Lifetime of the API's bearer tokens (`exp` = `iat` + this). */
 export const JWT_EXPIRATION = '15m';
@@ -50,15 +50,15 @@ export function createAuth(env: ServerEnv) {
       customRules: authRateLimitRules(authRateLimitRule(env)),
       // 'database' makes the migrations create the rateLimit table the PostgreSQL store
       // uses; customStorage (that store, or Redis) is what actually counts, and the
-      // server actions count through the same one (see lib/auth-attempts.ts).
+      // server actions count through the same one (see lib/auth/attempt-limit.ts).
       storage: 'database',
       customStorage: createRateLimitStore({ redisUrl: env.redisUrl, pool }),
     },
     plugins: [
       jwt({
         jwt: {
-          issuer: env.baseURL,
-          audience: env.baseURL,
+          issuer: env.issuer,
+          audience: env.audience,
           expirationTime: JWT_EXPIRATION,
           definePayload: ({ user }) => jwtPayload(user),
         },

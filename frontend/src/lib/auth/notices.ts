@@ -1,0 +1,22 @@
+import { AUTH_MESSAGES } from './messages';
+
+/**
+ * The message for `/sign-in?error=<code>[&retry=<s>]` (links built by `authPageUrl`).
+ * Codes only, never text from the URL, so a crafted link cannot put words of its choosing
+ * on the page.
+ *
+ * @example
+ * signInNotice('rate_limited', '7'); // 'Too many attempts, try again in 7 s.'
+ * signInNotice('<script>', undefined); // the general social-sign-in message
+ */
+export function signInNotice(error: unknown, retry: unknown): string | undefined {
+  if (typeof error !== 'string' || !error) return undefined;
+  if (error === 'rate_limited') {
+    const seconds = Number(retry);
+    return AUTH_MESSAGES.tooManyAttempts(
+      Number.isFinite(seconds) ? Math.min(Math.max(seconds, 1), 3600) : 10,
+    );
+  }
+  if (error === 'client_unknown') return AUTH_MESSAGES.clientUnknown;
+  return AUTH_MESSAGES.socialFailed;
+}
