@@ -25,6 +25,7 @@ export class AppModule {
             audience: auth.audience,
             jwksUrl: auth.jwksUrl,
             jwks: auth.jwks,
+            ...(auth.algorithms ? { algorithms: auth.algorithms } : {}),
             globalGuard: true,
           }),
         }),
