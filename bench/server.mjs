@@ -132,6 +132,9 @@ tasksPool.on('error', () => {});
 /** Rows in `tasks`: the caller owns 100, the rest belong to 9 999 other users. */
 async function seedTasks(rows) {
   await tasksPool.query('TRUNCATE tasks');
+  // Filling the table without its list index and building the index once afterwards is
+  // several times faster than maintaining it row by row; the index is the migration's own.
+  await tasksPool.query('DROP INDEX IF EXISTS "IDX_tasks_user_created"');
   await tasksPool.query(
     `INSERT INTO tasks (user_id, title, created_at)
      SELECT 'bench-caller', 'Caller task ' || i, now() - i * interval '1 second'
@@ -149,6 +152,10 @@ async function seedTasks(rows) {
     );
     if (others > chunk) progress(`  tasks: ${done + size + 100} of ${rows} rows`);
   }
+  if (others > chunk) progress('  tasks: building the list index');
+  await tasksPool.query(
+    'CREATE INDEX "IDX_tasks_user_created" ON "tasks" ("user_id", "created_at", "id")',
+  );
   await tasksPool.query('ANALYZE tasks');
 }
 
