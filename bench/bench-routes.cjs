@@ -25,14 +25,24 @@ function decorate(target, key, ...decorators) {
 /** The body /api/me answers, for the routes that stand beside it. */
 const meOf = (user) => ({ id: user.id, email: user.email ?? null, name: user.name ?? null });
 
+/** The public baseline: the body of /api/me, without auth. */
+class PublicController {
+  open() {
+    return meOf({ id: 'bench-caller', email: 'caller@bench.test', name: 'Bench Caller' });
+  }
+}
+decorate(PublicController, 'open', Get('public'), Public());
+Controller('bench')(PublicController);
+
 /**
+ * The bench routes of the backend's process: the public baseline, and the JWT guards others
+ * write (jose on every request, Auth0's express-oauth2-jwt-bearer).
  * @param {object} o
  * @param {string} o.issuer   `iss` and `aud` (Better Auth's defaults: its origin)
  * @param {string} o.jwksUrl  the key set the backend trusts
- * @param {object} o.betterAuth  the Better Auth instance (for the session guard)
  * @param {object} o.libs  ESM-only packages, imported by the caller
  */
-function createBenchModule({ issuer, jwksUrl, betterAuth, libs }) {
+function createBenchModule({ issuer, jwksUrl, libs }) {
   const { jwtVerify, createRemoteJWKSet } = libs.jose;
 
   // What most tutorials write: one remote key set for the process, jwtVerify on every request.
@@ -76,12 +86,7 @@ function createBenchModule({ issuer, jwksUrl, betterAuth, libs }) {
   }
   Injectable()(OAuth2JwtBearerGuard);
 
-  const { AuthGuard: SessionGuard } = libs.sessionModule;
-
-  class BenchController {
-    open() {
-      return meOf({ id: 'bench-caller', email: 'caller@bench.test', name: 'Bench Caller' });
-    }
+  class JwtGuardsController {
     naiveJose(req) {
       return meOf(req.user);
     }
@@ -89,40 +94,71 @@ function createBenchModule({ issuer, jwksUrl, betterAuth, libs }) {
       const claims = req.auth.payload;
       return meOf({ id: claims.sub, email: claims.email, name: claims.name });
     }
-    session(req) {
-      return meOf(req.session.user);
-    }
   }
-  // @Public() opens a route to nest-auth's global guard; the other guards then do the work.
-  decorate(BenchController, 'open', Get('public'), Public());
-  decorate(BenchController, 'naiveJose', Get('naive-jose'), Public(), UseGuards(NaiveJoseGuard));
+  // @Public() opens a route to nest-auth's global guard; the other guard then does the work.
   decorate(
-    BenchController,
+    JwtGuardsController,
+    'naiveJose',
+    Get('naive-jose'),
+    Public(),
+    UseGuards(NaiveJoseGuard),
+  );
+  decorate(
+    JwtGuardsController,
     'oauth2',
     Get('oauth2-jwt-bearer'),
     Public(),
     UseGuards(OAuth2JwtBearerGuard),
   );
-  decorate(BenchController, 'session', Get('session'), Public(), UseGuards(SessionGuard));
-  for (const key of ['naiveJose', 'oauth2', 'session']) Req()(BenchController.prototype, key, 0);
-  Controller('bench')(BenchController);
+  for (const key of ['naiveJose', 'oauth2']) Req()(JwtGuardsController.prototype, key, 0);
+  Controller('bench')(JwtGuardsController);
 
   class BenchModule {}
   Module({
+    controllers: [PublicController, JwtGuardsController],
+    providers: [NaiveJoseGuard, OAuth2JwtBearerGuard],
+  })(BenchModule);
+  return BenchModule;
+}
+
+/**
+ * The way most Better Auth + NestJS projects run today: Better Auth in the Nest process
+ * through @thallesp/nestjs-better-auth, its guard reading the session cookie on every
+ * request. Served by a second app (the backend's modules plus this), because that module's
+ * middleware runs on every route and would slow the backend's own rows down.
+ * @param {object} o
+ * @param {object} o.betterAuth  the Better Auth instance
+ * @param {object} o.sessionModule  `@thallesp/nestjs-better-auth`
+ */
+function createSessionBenchModule({ betterAuth, sessionModule }) {
+  class SessionController {
+    session(req) {
+      return meOf(req.session.user);
+    }
+  }
+  decorate(
+    SessionController,
+    'session',
+    Get('session'),
+    Public(),
+    UseGuards(sessionModule.AuthGuard),
+  );
+  Req()(SessionController.prototype, 'session', 0);
+  Controller('bench')(SessionController);
+
+  class SessionBenchModule {}
+  Module({
     imports: [
-      // Better Auth in the Nest process, as @thallesp/nestjs-better-auth runs it: its handler
-      // answers /api/auth/* (sign-up, /token for the browser path) and its guard reads sessions.
-      libs.sessionModule.AuthModule.forRoot({
+      sessionModule.AuthModule.forRoot({
         auth: betterAuth,
         disableGlobalAuthGuard: true,
         disableTrustedOriginsCors: true,
         disableBodyParser: true,
       }),
     ],
-    controllers: [BenchController],
-    providers: [NaiveJoseGuard, OAuth2JwtBearerGuard],
-  })(BenchModule);
-  return BenchModule;
+    controllers: [PublicController, SessionController],
+  })(SessionBenchModule);
+  return SessionBenchModule;
 }
 
-module.exports = { createBenchModule };
+module.exports = { createBenchModule, createSessionBenchModule };

@@ -102,7 +102,7 @@ const call = (cmd, args = {}) =>
     pending.set(id, { resolve, reject });
     server.send({ id, cmd, ...args });
   });
-const { apiUrl } = await ready;
+const { apiUrl, sessionUrl } = await ready;
 const stopServer = async () => {
   if (server.exitCode === null) await call('stop').catch(() => server.kill());
 };
@@ -126,6 +126,7 @@ function pool(tokens) {
  * of tokens (one per request), or `{ requests, perIteration }` for a chain of requests.
  */
 async function measure(route, how = {}, seconds = RUN_SECONDS) {
+  const url = route.startsWith('http') ? route : apiUrl + route;
   const requests =
     how.requests ??
     (how.tokens
@@ -139,7 +140,7 @@ async function measure(route, how = {}, seconds = RUN_SECONDS) {
         ]
       : undefined);
   const result = await autocannon({
-    url: apiUrl + route,
+    url,
     connections: CONNECTIONS,
     duration: seconds,
     headers: how.headers ?? {},
@@ -227,7 +228,9 @@ await scenario('naive-jose', '/api/bench/naive-jose', bearer(callerToken));
 await scenario('oauth2-jwt-bearer', '/api/bench/oauth2-jwt-bearer', bearer(callerRsaToken));
 
 const cookie = await call('session');
-await scenario('session-lookup', '/api/bench/session', { headers: { cookie } });
+// Its own app (the backend's modules + @thallesp/nestjs-better-auth), measured against the
+// backend's public route like every other row.
+await scenario('session-lookup', `${sessionUrl}/api/bench/session`, { headers: { cookie } });
 
 const rsaPool = await loadPool('RS256', coldTokensFor(warm.rps));
 await scenario('protected-cold-rs256', '/api/me', { tokens: rsaPool });

@@ -91,7 +91,7 @@ const { loadConfig } = require(dist('config/index.js'));
 const { migrateDatabase } = require(dist('database/run-migrations.js'));
 const { Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
-const { createBenchModule } = require('./bench-routes.cjs');
+const { createBenchModule, createSessionBenchModule } = require('./bench-routes.cjs');
 
 const config = loadConfig({
   NODE_ENV: 'production',
@@ -104,27 +104,39 @@ const config = loadConfig({
 config.auth.algorithms = ['EdDSA', 'RS256']; // Better Auth's default, and the RS256 rows
 await migrateDatabase(config);
 
-const BenchModule = createBenchModule({
-  issuer: origin,
-  jwksUrl,
-  betterAuth: auth,
-  libs: {
-    jose: await import('jose'),
-    oauth2: require('express-oauth2-jwt-bearer'),
-    sessionModule: await import('@thallesp/nestjs-better-auth'),
-  },
-});
-class BenchAppModule {}
-Module({ imports: [AppModule.forRoot(config), BenchModule] })(BenchAppModule);
+const { toNodeHandler } = await import('better-auth/node');
+const betterAuthHandler = toNodeHandler(auth);
+const libs = { jose: await import('jose'), oauth2: require('express-oauth2-jwt-bearer') };
+const sessionModule = await import('@thallesp/nestjs-better-auth');
 
-const app = await NestFactory.create(BenchAppModule, { bodyParser: false, logger: ['error'] });
-// Counts the browser path's token requests before Better Auth's handler answers them.
-app.use('/api/auth/token', (req, res, next) => {
-  counts.token++;
-  next();
-});
-configureApp(app, config);
-await app.listen(apiPort, '127.0.0.1');
+/**
+ * The backend's AppModule with `extra` beside it, configured as main.ts configures it.
+ * `before` adds Express middleware ahead of everything else.
+ */
+async function startApp(extra, port, before = () => {}) {
+  class BenchAppModule {}
+  Module({ imports: [AppModule.forRoot(config), extra] })(BenchAppModule);
+  const nest = await NestFactory.create(BenchAppModule, { bodyParser: false, logger: ['error'] });
+  before(nest);
+  configureApp(nest, config);
+  await nest.listen(port, '127.0.0.1');
+  return nest;
+}
+
+const app = await startApp(createBenchModule({ issuer: origin, jwksUrl, libs }), apiPort, (nest) =>
+  // Better Auth's own endpoints on the API's origin (in the real stack they are the web
+  // app's): the browser path's GET /api/auth/token, counted. Other paths go on untouched.
+  nest.use((req, res, next) => {
+    if (!req.url.startsWith('/api/auth/')) return next();
+    if (req.url.startsWith('/api/auth/token')) counts.token++;
+    betterAuthHandler(req, res);
+  }),
+);
+const sessionPort = await freePort();
+const sessionApp = await startApp(
+  createSessionBenchModule({ betterAuth: auth, sessionModule }),
+  sessionPort,
+);
 
 const tasksPool = new pg.Pool({ connectionString: database.url, max: 2 });
 tasksPool.on('error', () => {});
@@ -195,7 +207,7 @@ const commands = {
   seed: ({ rows }) => seedTasks(rows),
   session: async () => (session ??= await signUp()),
   stop: async () => {
-    await app.close();
+    await Promise.all([app.close(), sessionApp.close()]);
     await new Promise((resolve) => jwksServer.close(resolve));
     await Promise.all([tasksPool.end(), authPool.end()]);
     await database.teardown();
@@ -215,4 +227,10 @@ process.on('message', async ({ id, cmd, ...args }) => {
 // The harness died: do not leave PostgreSQL behind.
 process.on('disconnect', () => commands.stop().finally(() => process.exit(1)));
 
-process.send({ type: 'ready', apiUrl: origin, jwksUrl, pid: process.pid });
+process.send({
+  type: 'ready',
+  apiUrl: origin,
+  sessionUrl: `http://127.0.0.1:${sessionPort}`,
+  jwksUrl,
+  pid: process.pid,
+});
