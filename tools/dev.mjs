@@ -95,7 +95,31 @@ async function loadEnvironment() {
     NX_TUI: 'false',
   });
   if (prod) env.NODE_ENV = 'production';
+  checkLocalOrigin(env, 'BETTER_AUTH_URL', 'WEB_PORT', ports.WEB_PORT);
+  checkLocalOrigin(env, 'NEXT_PUBLIC_API_URL', 'API_PORT', ports.API_PORT);
   return { env, embeddedPort: ports.EMBEDDED_PG_PORT };
+}
+
+/**
+ * A port changed without its origin (or the reverse) gives sign-in pages that post to nothing
+ * or tokens whose issuer the API refuses. On localhost the two must agree; behind a proxy
+ * (another host name) they may differ.
+ */
+function checkLocalOrigin(env, urlName, portName, port) {
+  if (!env[urlName]) return;
+  let url;
+  try {
+    url = new URL(env[urlName]);
+  } catch {
+    return; // the app's own schema names a malformed URL
+  }
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return;
+  const urlPort = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  if (urlPort !== port) {
+    fail(
+      `${urlName} (${env[urlName]}) and ${portName} (${port}) disagree: on localhost, set ${urlName} to ${url.protocol}//${url.hostname}:${port}, or ${portName} to ${urlPort}.`,
+    );
+  }
 }
 
 /** A run killed with SIGKILL together with its PostgreSQL holder leaves its apps running. */
