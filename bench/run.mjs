@@ -80,8 +80,12 @@ execFileSync(
 
 // --- server process -------------------------------------------------------------------
 log('starting the server process (backend + PostgreSQL)');
+// BENCH_CPU_PROF=<dir>: the server process writes a V8 CPU profile there when it stops
+// (open it in Chrome DevTools or VS Code) to see where a scenario's time goes.
+const profileDir = process.env.BENCH_CPU_PROF;
 const server = fork(path.join(here, 'server.mjs'), [], {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
 });
 const pending = new Map();
 let nextId = 0;
@@ -359,6 +363,27 @@ console.log(
 console.log(
   `Token fetches by the web-auth token manager for 100 concurrent calls: ${tokenFetchesFor100Calls} (expected 1)`,
 );
+
+// The issue's goals, as ratios measured in this run.
+const byName = Object.fromEntries(all.map((row) => [row.name, row]));
+const goal = (text, met) => ({ text, met });
+const goals = [
+  goal('protected-warm ≥ 0.95 of public', byName['protected-warm'].ratioToPublic >= 0.95),
+  goal(
+    'protected-cold ≥ naive-jose',
+    byName['protected-cold'].ratioToPublic >= byName['naive-jose'].ratioToPublic,
+  ),
+  goal(
+    'protected-cold ≥ 3 × session-lookup',
+    byName['protected-cold'].ratioToPublic >= 3 * byName['session-lookup'].ratioToPublic,
+  ),
+  goal(
+    'tasks-list p99 at 1 000 000 rows ≤ 2 × p99 at 1 000 rows',
+    byName['tasks-list-1m'].p99Ms <= 2 * byName['tasks-list-1k'].p99Ms,
+  ),
+];
+console.log('Goals (one run; on a busy machine the spread can exceed the margins):');
+for (const { text, met } of goals) console.log(`  ${met ? 'met   ' : 'MISSED'} ${text}`);
 for (const problem of problems) console.warn(`! ${problem}`);
 
 const result = {
@@ -373,6 +398,7 @@ const result = {
   counts,
   ratioSpread: Object.fromEntries(all.map((row) => [row.name, round(row.ratioSpread)])),
   skipped,
+  goals,
   problems,
 };
 fs.mkdirSync(path.join(here, 'results'), { recursive: true });
