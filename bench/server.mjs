@@ -169,6 +169,18 @@ async function seedTasks(rows) {
     'CREATE INDEX "IDX_tasks_user_created" ON "tasks" ("user_id", "created_at", "id")',
   );
   await tasksPool.query('ANALYZE tasks');
+  // The plan of the list's query (what TaskStore.page sends), so a slow row can be told
+  // apart from a missing index at a glance.
+  const { rows: plan } = await tasksPool.query(
+    `EXPLAIN SELECT * FROM tasks WHERE user_id = 'bench-caller'
+     ORDER BY created_at DESC, id DESC LIMIT 21`,
+  );
+  progress(
+    `  plan: ${plan
+      .map((row) => row['QUERY PLAN'].trim())
+      .slice(0, 2)
+      .join(' / ')}`,
+  );
 }
 
 /** Writes `count` distinct tokens (one a line) to a temp file; returns its path. */
