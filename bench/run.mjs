@@ -320,6 +320,11 @@ const tokenFetchesFor100Calls = (await call('counts')).token - tokensBefore;
 
 await stopServer();
 
+log('the guard alone: JwtAuthGuard.canActivate in a loop (bench/guard-path.mjs)');
+const guardPath = JSON.parse(
+  execFileSync(process.execPath, [path.join(here, 'guard-path.mjs')], { encoding: 'utf8' }),
+);
+
 // --- report ----------------------------------------------------------------------------
 const publicRow = {
   name: 'public',
@@ -351,6 +356,10 @@ console.table(
       },
     ]),
   ),
+);
+console.log(
+  `JwtAuthGuard.canActivate alone: ${guardPath.warmUs.toFixed(2)} µs per call on a cached token, ` +
+    `${guardPath.publicUs.toFixed(2)} µs on a @Public() route (${guardPath.calls} calls, loop in one process)`,
 );
 console.log(`Skipped (revocation not available): ${skipped.join(', ')}`);
 console.log(
@@ -397,6 +406,7 @@ const result = {
   })),
   counts,
   ratioSpread: Object.fromEntries(all.map((row) => [row.name, round(row.ratioSpread)])),
+  guardPath: { warmUs: round(guardPath.warmUs), publicUs: round(guardPath.publicUs) },
   skipped,
   goals,
   problems,
