@@ -63,5 +63,11 @@ const emptyUs = await (async () => {
 })();
 await app.close();
 process.stdout.write(
-  `${JSON.stringify({ calls, warmUs: warmUs - emptyUs, publicUs: publicUs - emptyUs, contextUs: emptyUs })}\n`,
+  `${JSON.stringify({
+    calls,
+    // Net of building the fake context; never below zero (timer noise on a busy machine).
+    warmUs: Math.max(0, warmUs - emptyUs),
+    publicUs: Math.max(0, publicUs - emptyUs),
+    contextUs: emptyUs,
+  })}\n`,
 );
