@@ -120,7 +120,12 @@ const ready = new Promise((resolve, reject) => {
     if (message.error) call?.reject(new Error(message.error));
     else call?.resolve(message.result);
   });
-  server.once('exit', (code) => reject(new Error(`the server process exited (${code})`)));
+  server.once('exit', (code) => {
+    const error = new Error(`the server process exited (${code})`);
+    reject(error);
+    for (const waiting of pending.values()) waiting.reject(error);
+    pending.clear();
+  });
 });
 const call = (cmd, args = {}) =>
   new Promise((resolve, reject) => {
@@ -321,7 +326,7 @@ for (const [name, rowsInTable] of [
 const floodSeconds = DURATION;
 log(`kid flood: ${floodSeconds}s of tokens with random kids`);
 const [, payload, signature] = callerToken.split('.');
-const floodTokens = Array.from({ length: 20_000 }, () => {
+const floodTokens = Array.from({ length: 50_000 }, () => {
   const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: randomUUID() })).toString(
     'base64url',
   );
