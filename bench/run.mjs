@@ -170,6 +170,7 @@ async function measure(route, how = {}, seconds = RUN_SECONDS) {
           },
         ]
       : undefined);
+  const cpuBefore = await call('cpu');
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -177,9 +178,12 @@ async function measure(route, how = {}, seconds = RUN_SECONDS) {
     headers: how.headers ?? {},
     requests,
   });
+  const cpuUsed = (await call('cpu')) - cpuBefore;
   const perIteration = how.perIteration ?? 1;
+  const iterations = result.requests.total / perIteration;
   return {
-    rps: result.requests.total / perIteration / result.duration,
+    rps: iterations / result.duration,
+    cpuUs: iterations > 0 ? cpuUsed / iterations : undefined,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -364,6 +368,8 @@ const publicRow = {
   rps: median(baselineRuns.map((r) => r.rps)),
   p50Ms: median(baselineRuns.map((r) => r.p50)),
   p99Ms: median(baselineRuns.map((r) => r.p99)),
+  cpuUs: median(baselineRuns.map((r) => r.cpuUs ?? 0)),
+  baseCpuUs: median(baselineRuns.map((r) => r.cpuUs ?? 0)),
   ratioToPublic: 1,
   ratioSpread: 0,
 };
@@ -386,6 +392,8 @@ console.table(
         'p50 ms': row.p50Ms,
         'p99 ms': row.p99Ms,
         'vs public': `${row.ratioToPublic.toFixed(2)} ±${row.ratioSpread.toFixed(2)}`,
+        'server CPU µs/req': row.cpuUs === undefined ? '' : Math.round(row.cpuUs),
+        'CPU − public': row.cpuUs === undefined ? '' : Math.round(row.cpuUs - row.baseCpuUs),
       },
     ]),
   ),
@@ -445,6 +453,9 @@ const result = {
   })),
   counts,
   ratioSpread: Object.fromEntries(all.map((row) => [row.name, round(row.ratioSpread)])),
+  serverCpuUsPerRequest: Object.fromEntries(
+    all.map((row) => [row.name, row.cpuUs === undefined ? null : Math.round(row.cpuUs)]),
+  ),
   guardPath: { warmUs: round(guardPath.warmUs), publicUs: round(guardPath.publicUs) },
   skipped,
   goals,

@@ -228,6 +228,11 @@ async function serve() {
   let stopping;
   const commands = {
     counts: () => ({ ...counts }),
+    // This process's CPU time (both apps, Better Auth, the JWKS server), microseconds.
+    cpu: () => {
+      const { user, system } = process.cpuUsage();
+      return user + system;
+    },
     token: ({ alg = 'EdDSA', sub = 'bench-caller' }) =>
       issuers[alg].sign({ sub, email: 'caller@bench.test', name: 'Bench Caller' }),
     mint: ({ alg = 'EdDSA', count }) => mintTokens(alg, count),
