@@ -61,6 +61,29 @@ const emptyUs = await (async () => {
   for (let i = 0; i < calls; i++) contextFor(Routes.prototype.me);
   return ((performance.now() - start) * 1000) / calls;
 })();
+
+// The cold path: a new token per call, through the guard and through jose alone (what the
+// naive-jose row does per request), one after the other on the same tokens' twins.
+const coldCalls = 3_000;
+const mint = (n) =>
+  Promise.all(Array.from({ length: n }, (_, i) => issuer.sign({ sub: `cold-${i}` })));
+const [forGuard, forJose] = [await mint(coldCalls), await mint(coldCalls)];
+const { createLocalJWKSet, jwtVerify } = await import('jose');
+const localKeys = createLocalJWKSet(issuer.jwks);
+const joseOptions = { issuer: issuer.issuer, audience: issuer.audience, algorithms: ['EdDSA'] };
+await jwtVerify(forJose[0], localKeys, joseOptions); // key import
+async function coldPerCall(tokens, verifyOne) {
+  const start = performance.now();
+  for (const token of tokens) await verifyOne(token);
+  return ((performance.now() - start) * 1000) / tokens.length;
+}
+const guardColdUs = await coldPerCall(forGuard, async (token) => {
+  const req = { headers: { authorization: `Bearer ${token}` } };
+  const host = new ExecutionContextHost([req, {}, () => {}], Routes, Routes.prototype.me);
+  host.setType('http');
+  if ((await guard.canActivate(host)) !== true) throw new Error('the guard refused');
+});
+const joseColdUs = await coldPerCall(forJose, (token) => jwtVerify(token, localKeys, joseOptions));
 await app.close();
 process.stdout.write(
   `${JSON.stringify({
@@ -69,5 +92,8 @@ process.stdout.write(
     warmUs: Math.max(0, warmUs - emptyUs),
     publicUs: Math.max(0, publicUs - emptyUs),
     contextUs: emptyUs,
+    coldCalls,
+    guardColdUs,
+    joseColdUs,
   })}\n`,
 );
