@@ -197,12 +197,12 @@ const baselineRuns = [];
 log('warming the public route up until its throughput is stable (±5% over 3 runs)');
 {
   const rates = [];
-  while (!isStable(rates, { window: 3, tolerance: 0.05 }) && rates.length < 8) {
+  while (!isStable(rates, { window: 3, tolerance: 0.05 }) && rates.length < 6) {
     rates.push((await measure(PUBLIC.route, PUBLIC.how, WARMUP_SECONDS)).rps);
   }
   log(
     `  public: ${rates.map((r) => Math.round(r)).join(' → ')} req/s` +
-      (isStable(rates) ? ' (stable)' : ' (not stable after 8 runs: the machine is busy)'),
+      (isStable(rates) ? ' (stable)' : ' (not stable after 6 runs: the machine is busy)'),
   );
 }
 
