@@ -3,6 +3,7 @@ import {
   betterAuthUrl,
   hasProtocol,
   httpUrl,
+  jwtAlgorithm,
   nodeEnv,
   originList,
   parseEnvironment,
@@ -60,6 +61,7 @@ const shape = {
       })
       .optional(),
   ),
+  AUTH_JWT_ALGORITHM: jwtAlgorithm(),
   AUTH_JWT_ROTATION_DAYS: variable(
     z
       .string()
@@ -116,6 +118,8 @@ export const serverEnvSchema = z.object(shape).transform((env) => {
      * (server/client-address.mjs). 0: none, the socket's peer is the client.
      */
     trustProxyHops: env.TRUST_PROXY_HOPS ?? 0,
+    /** Algorithm of the JWT signing key (the API accepts only this one). */
+    jwtAlgorithm: env.AUTH_JWT_ALGORITHM,
     jwtRotationDays: env.AUTH_JWT_ROTATION_DAYS || undefined,
     rateLimit: {
       max: env.AUTH_RATE_LIMIT_MAX ?? 3,

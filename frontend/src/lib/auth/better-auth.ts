@@ -62,9 +62,12 @@ export function createAuth(env: ServerEnv) {
           expirationTime: JWT_EXPIRATION,
           definePayload: ({ user }) => jwtPayload(user),
         },
-        jwks: env.jwtRotationDays
-          ? { rotationInterval: Math.round(env.jwtRotationDays * 24 * 60 * 60) }
-          : undefined,
+        jwks: {
+          keyPairConfig: { alg: env.jwtAlgorithm },
+          ...(env.jwtRotationDays
+            ? { rotationInterval: Math.round(env.jwtRotationDays * 24 * 60 * 60) }
+            : {}),
+        },
         // Clients take their JWT from /api/auth/token; signing one on every session
         // check would cost a key decrypt and a signature per page view.
         disableSettingJwtHeader: true,
