@@ -1,4 +1,5 @@
 import openapi from '../../backend/openapi.json';
+import { runDoctorCli, stackEnv } from './support/doctor';
 import {
   callApi,
   createDatabase,
@@ -88,6 +89,31 @@ describe('defaults agree: Better Auth signs what the API accepts, nothing hand-t
     const tasksOf = (id: string) => `/api/users/${id}/tasks`;
     expect((await callApi(stack.api, 'GET', tasksOf(alice.userId), undefined)).status).toBe(401);
     expect((await callApi(stack.api, 'GET', tasksOf(bob.userId), token)).status).toBe(403);
+  });
+
+  // The doctor, run as a user runs it, against the real thing.
+  it('passes every check, and accepts a token of this Better Auth (exit 0)', async () => {
+    const checks = await runDoctorCli([], stackEnv(stack));
+    expect(checks.lines.filter((line) => !line.startsWith('✓ '))).toEqual(['All checks passed.']);
+    expect(checks.code).toBe(0);
+
+    const { token } = await tokenOf(stack.web, await signUp(stack.web, 'doctor'));
+    const verdict = await runDoctorCli(['--token', token], stackEnv(stack));
+    expect(verdict.lines.at(-1)).toMatch(
+      /^✓ Accepted: the API would let user ".+" in; it expires in \d+ min\.$/,
+    );
+    expect(verdict.code).toBe(0);
+  });
+
+  it('names the real signing key Better Auth encrypted, once the secret changed (exit 1)', async () => {
+    const env = stackEnv(stack, {
+      BETTER_AUTH_SECRET: 'another-secret-0123456789-abcdefghijklmnop',
+    });
+    const { lines, code } = await runDoctorCli([], env);
+    expect(lines.find((line) => line.includes('signing-keys'))).toMatch(
+      /^✗ signing-keys .*encrypted with another BETTER_AUTH_SECRET/,
+    );
+    expect(code).toBe(1);
   });
 });
 
