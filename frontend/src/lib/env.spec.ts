@@ -27,6 +27,7 @@ describe('server env schema', () => {
       social: { google: undefined, github: undefined },
       redisUrl: undefined,
       jwtAlgorithm: 'EdDSA',
+      jwtLifetimeSeconds: 900,
       jwtRotationDays: undefined,
       rateLimit: { max: 3, windowSeconds: 10 },
       trustProxyHops: 0,
@@ -67,6 +68,7 @@ describe('server env schema', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       AUTH_JWT_ROTATION_DAYS: '30',
       AUTH_JWT_ALGORITHM: 'RS256',
+      AUTH_JWT_LIFETIME_SECONDS: '120',
       AUTH_RATE_LIMIT_MAX: '50',
       AUTH_RATE_LIMIT_WINDOW_SECONDS: '60',
       TRUST_PROXY_HOPS: '2',
@@ -79,6 +81,7 @@ describe('server env schema', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       jwtRotationDays: 30,
       jwtAlgorithm: 'RS256',
+      jwtLifetimeSeconds: 120,
       rateLimit: { max: 50, windowSeconds: 60 },
     });
   });
