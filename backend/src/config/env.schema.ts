@@ -2,6 +2,7 @@ import {
   betterAuthEndpoints,
   betterAuthUrl,
   httpUrl,
+  jwtAlgorithm,
   nodeEnv,
   originList,
   port,
@@ -23,6 +24,7 @@ const envShape = {
   API_PORT: port(3001),
   BETTER_AUTH_URL: betterAuthUrl(),
   AUTH_JWKS_URL: httpUrl(),
+  AUTH_JWT_ALGORITHM: jwtAlgorithm(),
   CORS_ORIGINS: originList(),
 };
 
@@ -37,7 +39,7 @@ export const envSchema = z.object(envShape).transform((env) => {
     databaseUrl: env.DATABASE_URL,
     host: env.API_HOST,
     port: env.API_PORT,
-    auth: { issuer, audience, jwksUrl },
+    auth: { issuer, audience, jwksUrl, algorithms: [env.AUTH_JWT_ALGORITHM] },
     corsOrigins: env.CORS_ORIGINS ?? [origin],
   };
 });
