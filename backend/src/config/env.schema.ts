@@ -9,7 +9,7 @@ import {
   postgresUrl,
   variable,
 } from '@authbridge/config';
-import type { JwksCacheOptions } from '@authbridge/nest-auth';
+import type { JwksCacheOptions, SupportedAlgorithm } from '@authbridge/nest-auth';
 import { z } from 'zod';
 
 /**
@@ -48,9 +48,11 @@ export const envSchema = z.object(envShape).transform((env) => {
  * The validated configuration. `auth.jwks` (nest-auth's key-set fetch timeout, cooldown and
  * cache age) is not read from the environment: nest-auth's defaults suit production, and
  * tests that simulate a slow or broken JWKS set it on the object to bound their waits.
+ * `auth.algorithms` is the one `AUTH_JWT_ALGORITHM` (the algorithm Better Auth signs with);
+ * the benchmark sets a list on the object to compare key types on one server.
  */
 export type AppConfig = z.output<typeof envSchema> & {
-  auth: { jwks?: JwksCacheOptions };
+  auth: { jwks?: JwksCacheOptions; algorithms: SupportedAlgorithm[] };
 };
 
 /** The subset the migration runner and the TypeORM CLI need: no auth settings required. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { JwksCacheOptions } from '@authbridge/nest-auth';
+import type { JwksCacheOptions, SupportedAlgorithm } from '@authbridge/nest-auth';
 import { TestIssuer, type ServedJwks } from '@authbridge/nest-auth/testing';
 import { ConsoleLogger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -33,6 +33,8 @@ export interface TestApiOptions {
   issuer?: TestIssuer;
   /** nest-auth's JWKS fetch settings (timeout, cooldown); default nest-auth's own. */
   jwks?: JwksCacheOptions;
+  /** Accepted signature algorithms (`config.auth.algorithms`); default nest-auth's (EdDSA). */
+  algorithms?: SupportedAlgorithm[];
   /** Nest log levels; default errors only. */
   logger?: LogLevel[];
 }
@@ -57,6 +59,7 @@ export async function startTestApi(
     ...env,
   });
   if (options.jwks) config.auth.jwks = options.jwks;
+  if (options.algorithms) config.auth.algorithms = options.algorithms;
   await migrateDatabase(config);
 
   const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });

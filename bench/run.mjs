@@ -1,0 +1,417 @@
+#!/usr/bin/env node
+// `npm run bench`: what auth costs per request, measured on the whole API and side by side
+// with the other ways of doing it. Not a test: it prints numbers and asserts nothing.
+//
+// 1. Builds the backend (and the libraries) in production mode.
+// 2. Forks server.mjs: the built backend + bench-only routes + PostgreSQL, in a process of
+//    its own. This process only generates load (autocannon, loopback).
+// 3. Warms the public route up until its throughput is stable, then for each scenario:
+//    a warm-up, then PAIRS alternated runs (public baseline, then the scenario). The ratio
+//    is taken within each pair; the table shows the median ratio and its spread.
+// 4. Prints the machine and the table, writes bench/results/latest.json.
+//
+// BENCH_DURATION: seconds of measurement per scenario, split over its runs (default 10).
+// BENCH_CONNECTIONS: concurrent connections (default 32).
+import { execFileSync, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+
+const require = createRequire(import.meta.url);
+const { isStable, median, round, summarizePairs } = require('./stats.cjs');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const started = Date.now();
+
+function positiveNumber(name, fallback, { integer = false } = {}) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    console.error(`${name} must be a positive ${integer ? 'integer' : 'number'} (got "${raw}")`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const DURATION = positiveNumber('BENCH_DURATION', 10);
+const CONNECTIONS = positiveNumber('BENCH_CONNECTIONS', 32, { integer: true });
+const PAIRS = 3;
+const RUN_SECONDS = Math.max(1, DURATION / PAIRS);
+const WARMUP_SECONDS = 1;
+const COLD_TOKENS_MIN = 10_000;
+const JWKS_COOLDOWN_MS = 30_000; // nest-auth's default jwks.cooldownMs, which the backend keeps
+
+const log = (text) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${text}`);
+
+// --- machine -------------------------------------------------------------------------
+const cpus = os.cpus();
+const machine = {
+  cores: cpus.length,
+  cpuModel: cpus[0]?.model?.trim() ?? 'unknown',
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  memoryGb: round(os.totalmem() / 2 ** 30, 1),
+  loadAverage1m: round(os.loadavg()[0], 2),
+  durationSeconds: DURATION,
+  connections: CONNECTIONS,
+  pairs: PAIRS,
+};
+log(
+  `${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}, load ${machine.loadAverage1m}; ` +
+    `${DURATION}s per scenario in ${PAIRS} runs of ${round(RUN_SECONDS, 1)}s, ${CONNECTIONS} connections`,
+);
+
+// --- build -----------------------------------------------------------------------------
+log('building the backend and the libraries (production build, Nx cache allowed)');
+execFileSync(
+  'npx',
+  ['nx', 'run-many', '-t', 'build', '-p', 'backend', 'web-auth', '--outputStyle=static'],
+  {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NX_DAEMON: 'false' },
+  },
+);
+
+// --- server process -------------------------------------------------------------------
+log('starting the server process (backend + PostgreSQL)');
+// BENCH_CPU_PROF=<dir>: the server process writes a V8 CPU profile there when it stops
+// (open it in Chrome DevTools or VS Code) to see where a scenario's time goes.
+const profileDir = process.env.BENCH_CPU_PROF;
+const server = fork(path.join(here, 'server.mjs'), [], {
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
+});
+const pending = new Map();
+let nextId = 0;
+const ready = new Promise((resolve, reject) => {
+  server.on('message', (message) => {
+    if (message.type === 'progress') return log(`server: ${message.text}`);
+    if (message.type === 'ready') return resolve(message);
+    const call = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.error) call?.reject(new Error(message.error));
+    else call?.resolve(message.result);
+  });
+  server.once('exit', (code) => reject(new Error(`the server process exited (${code})`)));
+});
+const call = (cmd, args = {}) =>
+  new Promise((resolve, reject) => {
+    const id = ++nextId;
+    pending.set(id, { resolve, reject });
+    server.send({ id, cmd, ...args });
+  });
+const { apiUrl, sessionUrl } = await ready;
+const stopServer = async () => {
+  if (server.exitCode === null) await call('stop').catch(() => server.kill());
+};
+process.once('SIGINT', () => stopServer().finally(() => process.exit(130)));
+
+// --- load ------------------------------------------------------------------------------
+/** A token source: a fixed header, or each token of a pool once, in order, across runs. */
+function pool(tokens) {
+  let next = 0;
+  return {
+    take: () => tokens[next++ % tokens.length],
+    get used() {
+      return next;
+    },
+    size: tokens.length,
+  };
+}
+
+/**
+ * One autocannon run. `how` is `{ headers }` for a fixed request, `{ tokens }` for a pool
+ * of tokens (one per request), or `{ requests, perIteration }` for a chain of requests.
+ */
+async function measure(route, how = {}, seconds = RUN_SECONDS) {
+  const url = route.startsWith('http') ? route : apiUrl + route;
+  const requests =
+    how.requests ??
+    (how.tokens
+      ? [
+          {
+            setupRequest: (req) => ({
+              ...req,
+              headers: { ...req.headers, authorization: `Bearer ${how.tokens.take()}` },
+            }),
+          },
+        ]
+      : undefined);
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: how.headers ?? {},
+    requests,
+  });
+  const perIteration = how.perIteration ?? 1;
+  return {
+    rps: result.requests.total / perIteration / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+const PUBLIC = { route: '/api/bench/public', how: {} };
+const baselineRuns = [];
+
+log('warming the public route up until its throughput is stable (±5% over 3 runs)');
+{
+  const rates = [];
+  while (!isStable(rates, { window: 3, tolerance: 0.05 }) && rates.length < 8) {
+    rates.push((await measure(PUBLIC.route, PUBLIC.how, WARMUP_SECONDS)).rps);
+  }
+  log(
+    `  public: ${rates.map((r) => Math.round(r)).join(' → ')} req/s` +
+      (isStable(rates) ? ' (stable)' : ' (not stable after 8 runs: the machine is busy)'),
+  );
+}
+
+const rows = [];
+const problems = [];
+
+/** Warm-up, then PAIRS × (public, scenario); adds a row. */
+async function scenario(name, route, how) {
+  log(`${name}: warm-up, then ${PAIRS} pairs (public, ${name})`);
+  await measure(route, how, WARMUP_SECONDS);
+  const pairs = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const base = await measure(PUBLIC.route, PUBLIC.how);
+    const run = await measure(route, how);
+    baselineRuns.push(base);
+    if (run.non2xx || run.errors) {
+      problems.push(`${name}: ${run.non2xx} non-2xx answers, ${run.errors} errors in one run`);
+    }
+    pairs.push({ base, run });
+  }
+  const summary = summarizePairs(pairs);
+  rows.push({ name, ...summary });
+  log(
+    `  ${name}: ${Math.round(summary.rps)} req/s, ratio ${summary.ratioToPublic.toFixed(2)} ` +
+      `±${summary.ratioSpread.toFixed(2)} (public ${Math.round(summary.baseRps)} req/s)`,
+  );
+  return summary;
+}
+
+const bearer = (token) => ({ headers: { authorization: `Bearer ${token}` } });
+const coldTokensFor = (rps) =>
+  Math.max(COLD_TOKENS_MIN, Math.ceil(rps * (WARMUP_SECONDS + PAIRS * RUN_SECONDS) * 1.3));
+async function loadPool(alg, count) {
+  log(`minting ${count} distinct ${alg} tokens (each used once)`);
+  const file = await call('mint', { alg, count });
+  const tokens = fs.readFileSync(file, 'utf8').split('\n');
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  return pool(tokens);
+}
+function checkPool(name, tokens) {
+  if (tokens.used > tokens.size) {
+    problems.push(`${name}: ${tokens.used} requests for ${tokens.size} tokens: some were reused`);
+  }
+}
+
+const callerToken = await call('token', { alg: 'EdDSA' });
+const callerRsaToken = await call('token', { alg: 'RS256' });
+
+// 2-3: the JWKS fetches the backend makes while serving them (expected: its first one).
+const jwksBefore = (await call('counts')).jwks;
+const warm = await scenario('protected-warm', '/api/me', bearer(callerToken));
+const coldPool = await loadPool('EdDSA', coldTokensFor(warm.rps));
+await scenario('protected-cold', '/api/me', { tokens: coldPool });
+checkPool('protected-cold', coldPool);
+const jwksFetchesWarmCold = (await call('counts')).jwks - jwksBefore;
+
+await scenario('naive-jose', '/api/bench/naive-jose', bearer(callerToken));
+await scenario('oauth2-jwt-bearer', '/api/bench/oauth2-jwt-bearer', bearer(callerRsaToken));
+
+const cookie = await call('session');
+// Its own app (the backend's modules + @thallesp/nestjs-better-auth), measured against the
+// backend's public route like every other row.
+await scenario('session-lookup', `${sessionUrl}/api/bench/session`, { headers: { cookie } });
+
+const rsaPool = await loadPool('RS256', coldTokensFor(warm.rps));
+await scenario('protected-cold-rs256', '/api/me', { tokens: rsaPool });
+checkPool('protected-cold-rs256', rsaPool);
+
+// 7: revocation. TODO(issue 13): when nest-auth's RevocationSource is on main, run
+// protected-warm and protected-cold with revocation on, and with 10 000 revoked sessions.
+const skipped = [
+  'protected-warm-revocation',
+  'protected-cold-revocation',
+  'protected-warm-revocation-10k',
+  'protected-cold-revocation-10k',
+];
+for (const name of skipped) log(`${name}: skipped: revocation not available (issue 13)`);
+
+// 8: a page in the browser: Better Auth signs a JWT (/api/auth/token), then one API call;
+// against the same call with the token the token manager keeps for 15 minutes.
+const browserToken = await (
+  await fetch(`${apiUrl}/api/auth/token`, { headers: { cookie } })
+).json();
+await scenario('browser-path', '/api/me', {
+  perIteration: 2,
+  requests: [
+    {
+      method: 'GET',
+      path: '/api/auth/token',
+      headers: { cookie },
+      onResponse: (status, body, context) => {
+        context.token = status === 200 ? JSON.parse(body).token : 'none';
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/me',
+      setupRequest: (req, context) => ({
+        ...req,
+        headers: { ...req.headers, authorization: `Bearer ${context.token}` },
+      }),
+    },
+  ],
+});
+await scenario('browser-path-reused', '/api/me', bearer(browserToken.token));
+
+// 9: the task list, the caller owning 100 tasks, at two table sizes.
+for (const [name, rowsInTable] of [
+  ['tasks-list-1k', 1_000],
+  ['tasks-list-1m', 1_000_000],
+]) {
+  log(`seeding ${rowsInTable} tasks of 10 000 users (generate_series)`);
+  await call('seed', { rows: rowsInTable });
+  await scenario(name, '/api/users/bench-caller/tasks', bearer(callerToken));
+}
+
+// Counts. A flood of tokens whose `kid` nobody knows: nest-auth refetches at most 3 times in
+// a row, then once per cooldown.
+const floodSeconds = DURATION;
+log(`kid flood: ${floodSeconds}s of tokens with random kids`);
+const [, payload, signature] = callerToken.split('.');
+const floodTokens = Array.from({ length: 20_000 }, () => {
+  const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: randomUUID() })).toString(
+    'base64url',
+  );
+  return `${header}.${payload}.${signature}`;
+});
+const jwksBeforeFlood = (await call('counts')).jwks;
+await measure('/api/me', { tokens: pool(floodTokens) }, floodSeconds);
+const jwksFetchesKidFlood = (await call('counts')).jwks - jwksBeforeFlood;
+
+log('token manager: 100 concurrent API calls through libs/web-auth');
+const webAuth = await import(pathToFileURL(path.join(root, 'libs/web-auth/dist/index.js')).href);
+const tokenManager = webAuth.createTokenManager({
+  fetchToken: async () =>
+    (await (await fetch(`${apiUrl}/api/auth/token`, { headers: { cookie } })).json()).token,
+});
+const client = webAuth.createApiClient({
+  baseURL: `${apiUrl}/api`,
+  tokenManager,
+  onUnauthenticated: () => problems.push('token manager: a call came back unauthenticated'),
+});
+const tokensBefore = (await call('counts')).token;
+await Promise.all(Array.from({ length: 100 }, () => client.get('/me')));
+const tokenFetchesFor100Calls = (await call('counts')).token - tokensBefore;
+
+await stopServer();
+
+log('the guard alone: JwtAuthGuard.canActivate in a loop (bench/guard-path.mjs)');
+const guardPath = JSON.parse(
+  execFileSync(process.execPath, [path.join(here, 'guard-path.mjs')], { encoding: 'utf8' }),
+);
+
+// --- report ----------------------------------------------------------------------------
+const publicRow = {
+  name: 'public',
+  rps: median(baselineRuns.map((r) => r.rps)),
+  p50Ms: median(baselineRuns.map((r) => r.p50)),
+  p99Ms: median(baselineRuns.map((r) => r.p99)),
+  ratioToPublic: 1,
+  ratioSpread: 0,
+};
+const all = [publicRow, ...rows];
+const counts = { jwksFetchesWarmCold, jwksFetchesKidFlood, tokenFetchesFor100Calls };
+
+console.log(
+  `\nMachine: ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ` +
+    `load average at start ${machine.loadAverage1m}`,
+);
+console.log(
+  `${DURATION}s per scenario (${PAIRS} pairs of ${round(RUN_SECONDS, 1)}s), ${CONNECTIONS} connections\n`,
+);
+console.table(
+  Object.fromEntries(
+    all.map((row) => [
+      row.name,
+      {
+        'req/s': Math.round(row.rps),
+        'p50 ms': row.p50Ms,
+        'p99 ms': row.p99Ms,
+        'vs public': `${row.ratioToPublic.toFixed(2)} ±${row.ratioSpread.toFixed(2)}`,
+      },
+    ]),
+  ),
+);
+console.log(
+  `JwtAuthGuard.canActivate alone: ${guardPath.warmUs.toFixed(2)} µs per call on a cached token, ` +
+    `${guardPath.publicUs.toFixed(2)} µs on a @Public() route (${guardPath.calls} calls, loop in one process)`,
+);
+console.log(`Skipped (revocation not available): ${skipped.join(', ')}`);
+console.log(
+  `JWKS fetches during protected-warm + protected-cold: ${jwksFetchesWarmCold} (expected 1)`,
+);
+console.log(
+  `JWKS fetches during a ${floodSeconds}s flood of random kids: ${jwksFetchesKidFlood} ` +
+    `(expected at most ${3 + Math.floor((floodSeconds * 1000) / JWKS_COOLDOWN_MS)}: 3, then one per ${JWKS_COOLDOWN_MS / 1000}s cooldown)`,
+);
+console.log(
+  `Token fetches by the web-auth token manager for 100 concurrent calls: ${tokenFetchesFor100Calls} (expected 1)`,
+);
+
+// The issue's goals, as ratios measured in this run.
+const byName = Object.fromEntries(all.map((row) => [row.name, row]));
+const goal = (text, met) => ({ text, met });
+const goals = [
+  goal('protected-warm ≥ 0.95 of public', byName['protected-warm'].ratioToPublic >= 0.95),
+  goal(
+    'protected-cold ≥ naive-jose',
+    byName['protected-cold'].ratioToPublic >= byName['naive-jose'].ratioToPublic,
+  ),
+  goal(
+    'protected-cold ≥ 3 × session-lookup',
+    byName['protected-cold'].ratioToPublic >= 3 * byName['session-lookup'].ratioToPublic,
+  ),
+  goal(
+    'tasks-list p99 at 1 000 000 rows ≤ 2 × p99 at 1 000 rows',
+    byName['tasks-list-1m'].p99Ms <= 2 * byName['tasks-list-1k'].p99Ms,
+  ),
+];
+console.log('Goals (one run; on a busy machine the spread can exceed the margins):');
+for (const { text, met } of goals) console.log(`  ${met ? 'met   ' : 'MISSED'} ${text}`);
+for (const problem of problems) console.warn(`! ${problem}`);
+
+const result = {
+  machine,
+  scenarios: all.map((row) => ({
+    name: row.name,
+    rps: Math.round(row.rps),
+    p50Ms: row.p50Ms,
+    p99Ms: row.p99Ms,
+    ratioToPublic: round(row.ratioToPublic),
+  })),
+  counts,
+  ratioSpread: Object.fromEntries(all.map((row) => [row.name, round(row.ratioSpread)])),
+  guardPath: { warmUs: round(guardPath.warmUs), publicUs: round(guardPath.publicUs) },
+  skipped,
+  goals,
+  problems,
+};
+fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+fs.writeFileSync(path.join(here, 'results/latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+log(`wrote bench/results/latest.json; took ${((Date.now() - started) / 1000).toFixed(0)}s`);
+process.exit(0);
