@@ -2,6 +2,7 @@ import { AuthModule } from '@authbridge/nest-auth';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfigModule, type AppConfig } from './config';
+import { authModuleOptions } from './config/auth-options';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { MeModule } from './me/me.module';
@@ -20,14 +21,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         AuthModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: ({ auth }: AppConfig) => ({
-            issuer: auth.issuer,
-            audience: auth.audience,
-            jwksUrl: auth.jwksUrl,
-            jwks: auth.jwks,
-            ...(auth.algorithms ? { algorithms: auth.algorithms } : {}),
-            globalGuard: true,
-          }),
+          useFactory: ({ auth }: AppConfig) => authModuleOptions(auth),
         }),
         TypeOrmModule.forRootAsync({
           inject: [APP_CONFIG],

@@ -26,9 +26,19 @@ describe('environment schema', () => {
         issuer: 'http://localhost:3000',
         audience: 'http://localhost:3000',
         jwksUrl: 'http://localhost:3000/api/auth/jwks',
+        algorithms: ['EdDSA'],
       },
       corsOrigins: ['http://localhost:3000'],
     });
+  });
+
+  it('accepts the one algorithm AUTH_JWT_ALGORITHM names, the one the web app signs with', () => {
+    expect(loadConfig({ ...valid, AUTH_JWT_ALGORITHM: 'RS256' }).auth.algorithms).toEqual([
+      'RS256',
+    ]);
+    expect(errorOf({ ...valid, AUTH_JWT_ALGORITHM: 'HS256' })).toContain(
+      'AUTH_JWT_ALGORITHM must be one of EdDSA, ES256, ES512, RS256, PS256',
+    );
   });
 
   it('treats empty strings as unset', () => {

@@ -2,6 +2,7 @@ import {
   betterAuthEndpoints,
   betterAuthUrl,
   httpUrl,
+  jwtAlgorithm,
   nodeEnv,
   originList,
   port,
@@ -23,6 +24,7 @@ const envShape = {
   API_PORT: port(3001),
   BETTER_AUTH_URL: betterAuthUrl(),
   AUTH_JWKS_URL: httpUrl(),
+  AUTH_JWT_ALGORITHM: jwtAlgorithm(),
   CORS_ORIGINS: originList(),
 };
 
@@ -37,7 +39,7 @@ export const envSchema = z.object(envShape).transform((env) => {
     databaseUrl: env.DATABASE_URL,
     host: env.API_HOST,
     port: env.API_PORT,
-    auth: { issuer, audience, jwksUrl },
+    auth: { issuer, audience, jwksUrl, algorithms: [env.AUTH_JWT_ALGORITHM] },
     corsOrigins: env.CORS_ORIGINS ?? [origin],
   };
 });
@@ -46,11 +48,11 @@ export const envSchema = z.object(envShape).transform((env) => {
  * The validated configuration. `auth.jwks` (nest-auth's key-set fetch timeout, cooldown and
  * cache age) is not read from the environment: nest-auth's defaults suit production, and
  * tests that simulate a slow or broken JWKS set it on the object to bound their waits.
- * `auth.algorithms` likewise stays nest-auth's default (EdDSA, Better Auth's default key)
- * unless set on the object: the benchmark adds RS256 to compare key types on one server.
+ * `auth.algorithms` is the one `AUTH_JWT_ALGORITHM` (the algorithm Better Auth signs with);
+ * the benchmark sets a list on the object to compare key types on one server.
  */
 export type AppConfig = z.output<typeof envSchema> & {
-  auth: { jwks?: JwksCacheOptions; algorithms?: SupportedAlgorithm[] };
+  auth: { jwks?: JwksCacheOptions; algorithms: SupportedAlgorithm[] };
 };
 
 /** The subset the migration runner and the TypeORM CLI need: no auth settings required. */

@@ -26,6 +26,8 @@ describe('server env schema', () => {
       trustedOrigins: ['http://localhost:3000'],
       social: { google: undefined, github: undefined },
       redisUrl: undefined,
+      jwtAlgorithm: 'EdDSA',
+      jwtLifetimeSeconds: 900,
       jwtRotationDays: undefined,
       rateLimit: { max: 3, windowSeconds: 10 },
       trustProxyHops: 0,
@@ -65,6 +67,8 @@ describe('server env schema', () => {
       WEB_PORT: '8080',
       REDIS_URL: 'redis://127.0.0.1:6379',
       AUTH_JWT_ROTATION_DAYS: '30',
+      AUTH_JWT_ALGORITHM: 'RS256',
+      AUTH_JWT_LIFETIME_SECONDS: '120',
       AUTH_RATE_LIMIT_MAX: '50',
       AUTH_RATE_LIMIT_WINDOW_SECONDS: '60',
       TRUST_PROXY_HOPS: '2',
@@ -76,6 +80,8 @@ describe('server env schema', () => {
       webPort: 8080,
       redisUrl: 'redis://127.0.0.1:6379',
       jwtRotationDays: 30,
+      jwtAlgorithm: 'RS256',
+      jwtLifetimeSeconds: 120,
       rateLimit: { max: 50, windowSeconds: 60 },
     });
   });

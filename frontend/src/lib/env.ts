@@ -3,6 +3,7 @@ import {
   betterAuthUrl,
   hasProtocol,
   httpUrl,
+  jwtAlgorithm,
   nodeEnv,
   originList,
   parseEnvironment,
@@ -58,6 +59,16 @@ const shape = {
       .refine((v) => hasProtocol(v, ['redis:', 'rediss:']), {
         error: 'must be a redis:// or rediss:// URL',
       })
+      .optional(),
+  ),
+  AUTH_JWT_ALGORITHM: jwtAlgorithm(),
+  AUTH_JWT_LIFETIME_SECONDS: variable(
+    z
+      .string()
+      .refine((v) => /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 86_400, {
+        error: 'must be a whole number of seconds, 1 to 86400',
+      })
+      .transform(Number)
       .optional(),
   ),
   AUTH_JWT_ROTATION_DAYS: variable(
@@ -116,6 +127,10 @@ export const serverEnvSchema = z.object(shape).transform((env) => {
      * (server/client-address.mjs). 0: none, the socket's peer is the client.
      */
     trustProxyHops: env.TRUST_PROXY_HOPS ?? 0,
+    /** Algorithm of the JWT signing key (the API accepts only this one). */
+    jwtAlgorithm: env.AUTH_JWT_ALGORITHM,
+    /** Lifetime of the API's JWTs, in seconds (`exp` = `iat` + this). Default 900. */
+    jwtLifetimeSeconds: env.AUTH_JWT_LIFETIME_SECONDS ?? 900,
     jwtRotationDays: env.AUTH_JWT_ROTATION_DAYS || undefined,
     rateLimit: {
       max: env.AUTH_RATE_LIMIT_MAX ?? 3,

@@ -188,13 +188,15 @@ export async function startWebExpectingExit(
 /** `npm run migrate -w frontend`, as a child process. */
 export async function runMigrate(
   databaseUrl: string,
+  /** Extra variables, e.g. AUTH_JWT_ALGORITHM: the migration makes the first signing key. */
+  env: Record<string, string | undefined> = {},
 ): Promise<{ code: number | null; output: string }> {
   const child = spawn(
     process.execPath,
     ['--conditions=react-server', '--import', 'tsx', 'scripts/migrate.ts'],
     {
       cwd: FRONTEND_DIR,
-      env: childEnv(webEnv(3000, { databaseUrl })),
+      env: childEnv(webEnv(3000, { databaseUrl, env })),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -208,6 +210,8 @@ export async function startApi(options: {
   databaseUrl: string;
   webUrl: string;
   port?: number;
+  /** Extra variables, or `undefined` to leave one unset (the API's default applies). */
+  env?: Record<string, string | undefined>;
 }): Promise<Running> {
   if (!fs.existsSync(BACKEND_MAIN)) {
     throw new Error('backend is not built: run `npx nx run backend:build` (nx test does it)');
@@ -222,6 +226,7 @@ export async function startApi(options: {
       BETTER_AUTH_URL: options.webUrl,
       AUTH_JWKS_URL: `${options.webUrl}/api/auth/jwks`,
       CORS_ORIGINS: options.webUrl,
+      ...options.env,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

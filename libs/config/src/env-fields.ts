@@ -143,3 +143,27 @@ export function nodeEnv(): z.ZodType<'development' | 'production' | 'test'> {
       .default('development'),
   );
 }
+
+/**
+ * The JWT signing algorithms both halves support: Better Auth's JWT plugin signs with one of
+ * these (asymmetric only), `@authbridge/nest-auth` verifies them.
+ */
+export const JWT_ALGORITHMS = ['EdDSA', 'ES256', 'ES512', 'RS256', 'PS256'] as const;
+
+/** One of {@link JWT_ALGORITHMS}. */
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+/**
+ * `AUTH_JWT_ALGORITHM`, read by both apps: the algorithm the web app signs its JWTs with and
+ * the one algorithm the API accepts. Default `EdDSA` (Better Auth's default).
+ *
+ * @example
+ * AUTH_JWT_ALGORITHM: jwtAlgorithm(),
+ */
+export function jwtAlgorithm(): z.ZodType<JwtAlgorithm> {
+  return variable(
+    z
+      .enum(JWT_ALGORITHMS, { error: `must be one of ${JWT_ALGORITHMS.join(', ')}` })
+      .default('EdDSA'),
+  );
+}

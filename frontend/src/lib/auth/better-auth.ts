@@ -7,8 +7,6 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
 import { serverEnv, type ServerEnv } from '../env';
 import { authRateLimitRules, createRateLimitStore } from '../rate-limit';
 
-/** Lifetime of the API's bearer tokens (`exp` = `iat` + this). */
-export const JWT_EXPIRATION = '15m';
 
 /** The claims the API needs, and nothing else of the user row. */
 export function jwtPayload(user: { email: string; name: string; role?: unknown }) {
@@ -59,12 +57,15 @@ export function createAuth(env: ServerEnv) {
         jwt: {
           issuer: env.issuer,
           audience: env.audience,
-          expirationTime: JWT_EXPIRATION,
+          expirationTime: `${env.jwtLifetimeSeconds}s`,
           definePayload: ({ user }) => jwtPayload(user),
         },
-        jwks: env.jwtRotationDays
-          ? { rotationInterval: Math.round(env.jwtRotationDays * 24 * 60 * 60) }
-          : undefined,
+        jwks: {
+          keyPairConfig: { alg: env.jwtAlgorithm },
+          ...(env.jwtRotationDays
+            ? { rotationInterval: Math.round(env.jwtRotationDays * 24 * 60 * 60) }
+            : {}),
+        },
         // Clients take their JWT from /api/auth/token; signing one on every session
         // check would cost a key decrypt and a signature per page view.
         disableSettingJwtHeader: true,
