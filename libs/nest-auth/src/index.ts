@@ -35,6 +35,11 @@ export type {
   RevocationStatus,
 } from './revocation.interface';
 export { InMemoryRevocationSource } from './in-memory-revocation-source';
+export {
+  PostgresRevocationSource,
+  PostgresRevocationOptions,
+  postgresRevocationTableSql,
+} from './postgres-revocation-source';
 
 // Refusals and the responses that state them
 export {

@@ -7,3 +7,17 @@ export {
   type ApiErrorKind,
   type ApiFieldError,
 } from './api-error.js';
+export {
+  createPostgresRevocationPublisher,
+  createRedisRevocationPublisher,
+  allRevocationPublishers,
+  revocationPlugin,
+  type RevocationMessage,
+  type RevocationPublisher,
+  type RevocationPluginOptions,
+  type PostgresRevocationPublisherOptions,
+  type RedisRevocationPublisherOptions,
+  type SqlQueryable,
+  type RedisPublishing,
+  type RedisMulti,
+} from './revocation-publisher.js';
