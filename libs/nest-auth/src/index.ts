@@ -40,6 +40,7 @@ export {
   PostgresRevocationOptions,
   postgresRevocationTableSql,
 } from './postgres-revocation-source';
+export { RedisRevocationSource, RedisRevocationOptions } from './redis-revocation-source';
 
 // Refusals and the responses that state them
 export {
