@@ -121,4 +121,3 @@ describeRedis('revocation through Redis pub/sub, real Better Auth, two API insta
     });
   });
 });
-

@@ -51,6 +51,26 @@ const DEFAULT_RETENTION_SECONDS = 905;
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
+ * The table the PostgreSQL publisher writes, as SQL (idempotent): run it where the Better
+ * Auth schema is migrated. The same text as `postgresRevocationTableSql` of
+ * @authbridge/nest-auth (a test pins that), which the API side can also run.
+ *
+ * @example
+ * await pool.query(postgresRevocationTableSql());
+ */
+export function postgresRevocationTableSql(table = 'auth_revocation'): string {
+  identifier('table', table);
+  return `CREATE TABLE IF NOT EXISTS "${table}" (
+  "id" bigserial PRIMARY KEY,
+  "kind" text NOT NULL CHECK ("kind" IN ('session', 'user')),
+  "subject" text NOT NULL,
+  "revoked_at" timestamptz NOT NULL,
+  "expires_at" timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "${table}_revoked_at_idx" ON "${table}" ("revoked_at");`;
+}
+
+/**
  * Options of {@link createPostgresRevocationPublisher}.
  *
  * @example

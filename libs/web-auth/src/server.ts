@@ -9,6 +9,7 @@ export {
 } from './api-error.js';
 export {
   createPostgresRevocationPublisher,
+  postgresRevocationTableSql,
   createRedisRevocationPublisher,
   allRevocationPublishers,
   revocationPlugin,
