@@ -2,457 +2,469 @@
 // After changing the API, run `npm run openapi` (writes both files); the build and the
 // tests fail while this file and the contract disagree.
 export interface paths {
-  '/api/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness and database state (no token needed) */
+        get: operations["HealthController_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Liveness and database state (no token needed) */
-    get: operations['HealthController_check'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The verified identity of the caller */
+        get: operations["MeController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The verified identity of the caller */
-    get: operations['MeController_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users/{userId}/tasks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users/{userId}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's tasks, newest first
+         * @description Keyset (cursor) pagination, not offset: follow `nextCursor` until it is null. Tasks created while paging do not shift later pages.
+         */
+        get: operations["TasksController_list"];
+        put?: never;
+        /** Create a task */
+        post: operations["TasksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The caller's tasks, newest first
-     * @description Keyset (cursor) pagination, not offset: follow `nextCursor` until it is null. Tasks created while paging do not shift later pages.
-     */
-    get: operations['TasksController_list'];
-    put?: never;
-    /** Create a task */
-    post: operations['TasksController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/users/{userId}/tasks/{taskId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/users/{userId}/tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One task */
+        get: operations["TasksController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a task */
+        delete: operations["TasksController_remove"];
+        options?: never;
+        head?: never;
+        /** Change the title, description or completed flag */
+        patch: operations["TasksController_update"];
+        trace?: never;
     };
-    /** One task */
-    get: operations['TasksController_get'];
-    put?: never;
-    post?: never;
-    /** Delete a task */
-    delete: operations['TasksController_remove'];
-    options?: never;
-    head?: never;
-    /** Change the title, description or completed flag */
-    patch: operations['TasksController_update'];
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    CreateTaskDto: {
-      description?: string | null;
-      /** @example Buy milk */
-      title: string;
+    schemas: {
+        CreateTaskDto: {
+            description?: string | null;
+            /** @example Buy milk */
+            title: string;
+        };
+        HealthResponse: {
+            /** @enum {string} */
+            database: "up" | "down";
+            /** @description The revocation channel; absent when revocation is off (AUTH_REVOCATION=off) */
+            revocation?: components["schemas"]["RevocationHealth"];
+            /** @enum {string} */
+            status: "ok" | "error";
+        };
+        MeResponse: {
+            email: string | null;
+            /** @description The token subject (`sub`): the Better Auth user id. */
+            id: string;
+            name: string | null;
+        };
+        RevocationHealth: {
+            /** @enum {string} */
+            channel: "starting" | "up" | "down" | "stopped";
+            /** @enum {string} */
+            fallback?: "poll" | "refuse";
+            /** @description Since when (ISO 8601) */
+            since: string;
+            /** @enum {string} */
+            source: "postgres" | "redis" | "memory";
+        };
+        TaskPageResponse: {
+            /** @description Newest first. */
+            items: components["schemas"]["TaskResponse"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        TaskResponse: {
+            completed: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        UpdateTaskDto: {
+            completed?: boolean;
+            description?: string | null;
+            title?: string;
+        };
     };
-    HealthResponse: {
-      /** @enum {string} */
-      database: 'up' | 'down';
-      /** @enum {string} */
-      status: 'ok' | 'error';
-    };
-    MeResponse: {
-      email: string | null;
-      /** @description The token subject (`sub`): the Better Auth user id. */
-      id: string;
-      name: string | null;
-    };
-    TaskPageResponse: {
-      /** @description Newest first. */
-      items: components['schemas']['TaskResponse'][];
-      /** @description Pass as `cursor` to get the next page; null on the last page. */
-      nextCursor: string | null;
-    };
-    TaskResponse: {
-      completed: boolean;
-      /** Format: date-time */
-      createdAt: string;
-      description: string | null;
-      /** Format: uuid */
-      id: string;
-      title: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    UpdateTaskDto: {
-      completed?: boolean;
-      description?: string | null;
-      title?: string;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  HealthController_check: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    HealthController_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    MeController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['HealthResponse'];
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            /** @description No token, or an invalid or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
-      };
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HealthResponse'];
-        };
-      };
     };
-  };
-  MeController_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    TasksController_list: {
+        parameters: {
+            query?: {
+                /** @description Only done / only open tasks. */
+                completed?: "true" | "false";
+                /** @description Keyset cursor: pass the `nextCursor` of the previous page to get the next one. Opaque; it encodes the (createdAt, id) of the last task returned, so tasks created while paging never shift the pages (no task twice, none skipped). */
+                cursor?: string;
+                /** @description Page size. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The caller's user id (the token's `sub`). */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPageResponse"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field and rule. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No token, or an invalid or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description :userId is not the caller. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    TasksController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The caller's user id (the token's `sub`). */
+                userId: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['MeResponse'];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTaskDto"];
+            };
         };
-      };
-      /** @description No token, or an invalid or expired one. */
-      401: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field and rule. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No token, or an invalid or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description :userId is not the caller. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
-        content?: never;
-      };
     };
-  };
-  TasksController_list: {
-    parameters: {
-      query?: {
-        /** @description Only done / only open tasks. */
-        completed?: 'true' | 'false';
-        /** @description Keyset cursor: pass the `nextCursor` of the previous page to get the next one. Opaque; it encodes the (createdAt, id) of the last task returned, so tasks created while paging never shift the pages (no task twice, none skipped). */
-        cursor?: string;
-        /** @description Page size. */
-        limit?: number;
-      };
-      header?: never;
-      path: {
-        /** @description The caller's user id (the token's `sub`). */
-        userId: string;
-      };
-      cookie?: never;
+    TasksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                taskId: string;
+                /** @description The caller's user id (the token's `sub`). */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field and rule. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No token, or an invalid or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description :userId is not the caller. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such task for this user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    TasksController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                taskId: string;
+                /** @description The caller's user id (the token's `sub`). */
+                userId: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['TaskPageResponse'];
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `errors` names each field and rule. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No token, or an invalid or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description :userId is not the caller. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such task for this user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
-      };
-      /** @description Invalid input; `errors` names each field and rule. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No token, or an invalid or expired one. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description :userId is not the caller. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
     };
-  };
-  TasksController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The caller's user id (the token's `sub`). */
-        userId: string;
-      };
-      cookie?: never;
+    TasksController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                taskId: string;
+                /** @description The caller's user id (the token's `sub`). */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTaskDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskResponse"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field and rule. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No token, or an invalid or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description :userId is not the caller. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such task for this user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateTaskDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TaskResponse'];
-        };
-      };
-      /** @description Invalid input; `errors` names each field and rule. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No token, or an invalid or expired one. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description :userId is not the caller. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  TasksController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        taskId: string;
-        /** @description The caller's user id (the token's `sub`). */
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TaskResponse'];
-        };
-      };
-      /** @description Invalid input; `errors` names each field and rule. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No token, or an invalid or expired one. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description :userId is not the caller. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No such task for this user. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  TasksController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        taskId: string;
-        /** @description The caller's user id (the token's `sub`). */
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input; `errors` names each field and rule. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No token, or an invalid or expired one. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description :userId is not the caller. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No such task for this user. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  TasksController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        taskId: string;
-        /** @description The caller's user id (the token's `sub`). */
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateTaskDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TaskResponse'];
-        };
-      };
-      /** @description Invalid input; `errors` names each field and rule. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No token, or an invalid or expired one. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description :userId is not the caller. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No such task for this user. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
 }
 
 /** The length and range limits the contract states, by schema and field. */
 export const schemaLimits = {
-  CreateTaskDto: {
-    title: {
-      minLength: 1,
-      maxLength: 200,
+  "CreateTaskDto": {
+    "title": {
+      "minLength": 1,
+      "maxLength": 200
     },
-    description: {
-      maxLength: 2000,
-    },
+    "description": {
+      "maxLength": 2000
+    }
   },
-  UpdateTaskDto: {
-    title: {
-      minLength: 1,
-      maxLength: 200,
+  "UpdateTaskDto": {
+    "title": {
+      "minLength": 1,
+      "maxLength": 200
     },
-    description: {
-      maxLength: 2000,
-    },
-  },
+    "description": {
+      "maxLength": 2000
+    }
+  }
 } as const;
