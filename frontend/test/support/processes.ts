@@ -208,6 +208,8 @@ export async function startApi(options: {
   databaseUrl: string;
   webUrl: string;
   port?: number;
+  /** More variables (REDIS_URL, AUTH_REVOCATION...). */
+  env?: Record<string, string | undefined>;
 }): Promise<Running> {
   if (!fs.existsSync(BACKEND_MAIN)) {
     throw new Error('backend is not built: run `npx nx run backend:build` (nx test does it)');
@@ -222,6 +224,7 @@ export async function startApi(options: {
       BETTER_AUTH_URL: options.webUrl,
       AUTH_JWKS_URL: `${options.webUrl}/api/auth/jwks`,
       CORS_ORIGINS: options.webUrl,
+      ...options.env,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
