@@ -8,8 +8,9 @@ import { decodeJwt } from 'jose';
 import pg from 'pg';
 import { bearer, ISSUER, startTestApi, type TestApi } from './support/api';
 import { testDatabaseUrl } from './support/database';
+import { startOwnPostgres } from './support/embedded-postgres';
 
-async function eventually(probe: () => Promise<boolean>, backstopMs = 20_000) {
+async function eventually(probe: () => Promise<boolean>, backstopMs = 60_000) {
   const started = Date.now();
   while (!(await probe())) {
     if (Date.now() - started > backstopMs) throw new Error(`not true after ${backstopMs} ms`);
@@ -81,4 +82,40 @@ describe('revocation in the API (PostgreSQL, on by default)', () => {
     const health = await off.http.get('/api/health').expect(200);
     expect(health.body.revocation).toBeUndefined();
   });
+});
+
+describe('revocation across a real PostgreSQL restart', () => {
+  it('the channel goes down, comes back by itself, and a revocation made at once is enforced', async () => {
+    const postgres = await startOwnPostgres();
+    const api = await startTestApi({ DATABASE_URL: postgres.url });
+    const pool = new pg.Pool({ connectionString: postgres.url });
+    pool.on('error', () => undefined);
+    const channel = async () =>
+      (await api.http.get('/api/health')).body.revocation?.channel as string | undefined;
+    try {
+      const token = await api.tokenFor('user-across-restart');
+      await api.http.get('/api/me').set(bearer(token)).expect(200);
+
+      await postgres.pause();
+      await eventually(async () => (await channel()) === 'down');
+      await postgres.resume();
+      // Published as soon as the database is back, maybe before the API has reconnected:
+      // the reload after the reconnect (or the poll) must bring it in either way.
+      await createPostgresRevocationPublisher({ pool }).publish({
+        kind: 'session',
+        id: decodeJwt(token).sid as string,
+        at: Date.now(),
+      });
+      await eventually(
+        async () => (await api.http.get('/api/me').set(bearer(token))).status === 401,
+      );
+      await eventually(async () => (await channel()) === 'up');
+      const res = await api.http.get('/api/me').set(bearer(token)).expect(401);
+      expect(res.body.code).toBe('session_revoked');
+    } finally {
+      await pool.end();
+      await api.close();
+      await postgres.stop();
+    }
+  }, 120_000);
 });
