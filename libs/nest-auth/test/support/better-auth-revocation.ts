@@ -113,7 +113,7 @@ export type RevokingBetterAuth = Awaited<ReturnType<typeof startRevokingBetterAu
  * Calls `probe` until it returns true, with a generous backstop; returns the time it took
  * (logged, never asserted: the machine's speed must not decide a test).
  */
-export async function eventually(probe: () => Promise<boolean>, backstopMs = 20_000) {
+export async function eventually(probe: () => Promise<boolean>, backstopMs = 60_000) {
   const started = performance.now();
   while (!(await probe())) {
     if (performance.now() - started > backstopMs) {
