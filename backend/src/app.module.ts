@@ -1,12 +1,29 @@
-import { AuthModule } from '@authbridge/nest-auth';
+import {
+  AuthModule,
+  PostgresRevocationSource,
+  RedisRevocationSource,
+  type RevocationSource,
+} from '@authbridge/nest-auth';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfigModule, type AppConfig } from './config';
+import { APP_CONFIG, AppConfigModule, type AppConfig, type RevocationConfig } from './config';
 import { authModuleOptions } from './config/auth-options';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { MeModule } from './me/me.module';
 import { TasksModule } from './tasks/tasks.module';
+
+/** The source that tells this instance of revoked sessions (docs/architecture.md#revocation). */
+function revocationSource(config: RevocationConfig): RevocationSource | undefined {
+  if (!config.enabled) return undefined;
+  if (config.transport === 'redis') {
+    return new RedisRevocationSource({ url: config.redisUrl, onOutage: config.onOutage });
+  }
+  return new PostgresRevocationSource({
+    connectionString: config.databaseUrl,
+    onOutage: config.onOutage,
+  });
+}
 
 /**
  * The API. Every route needs a verified Better Auth JWT (global guard) unless marked
@@ -21,7 +38,11 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         AuthModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: ({ auth }: AppConfig) => authModuleOptions(auth),
+          useFactory: ({ auth, revocation, tokenLifetimeSeconds }: AppConfig) => ({
+            ...authModuleOptions(auth),
+            revocation: revocationSource(revocation),
+            maxTokenLifetimeSeconds: tokenLifetimeSeconds,
+          }),
         }),
         TypeOrmModule.forRootAsync({
           inject: [APP_CONFIG],

@@ -14,7 +14,16 @@ describe('GET /api/health (e2e)', () => {
 
     it('is 200 without a token: it never touches the JWKS', async () => {
       const res = await api.http.get('/api/health').expect(200);
-      expect(res.body).toEqual({ status: 'ok', database: 'up' });
+      expect(res.body).toMatchObject({ status: 'ok', database: 'up' });
+    });
+
+    it('shows the revocation channel, PostgreSQL by default, without error text', async () => {
+      const res = await api.http.get('/api/health').expect(200);
+      expect(res.body.revocation).toEqual({
+        source: 'postgres',
+        channel: 'up',
+        since: expect.any(String),
+      });
     });
 
     it('while a protected route answers 503', async () => {
@@ -38,7 +47,7 @@ describe('GET /api/health (e2e)', () => {
 
     it('is 200 while the database answers', async () => {
       const res = await api.http.get('/api/health').expect(200);
-      expect(res.body).toEqual({ status: 'ok', database: 'up' });
+      expect(res.body).toMatchObject({ status: 'ok', database: 'up' });
     });
 
     // No stopwatch here (a loaded machine is not a bug); test/security/outages.e2e.spec.ts
@@ -48,8 +57,21 @@ describe('GET /api/health (e2e)', () => {
       for (let i = 0; i < 3; i++) {
         const res = await api.http.get('/api/health');
         expect(res.status).toBe(503);
-        expect(res.body).toEqual({ status: 'error', database: 'down' });
+        expect(res.body).toMatchObject({ status: 'error', database: 'down' });
       }
+    });
+
+    it('says the revocation channel is down, with its fallback', async () => {
+      let body: { revocation?: { channel: string; fallback?: string } } = {};
+      for (let waited = 0; body.revocation?.channel !== 'down' && waited < 20_000; waited += 50) {
+        body = (await api.http.get('/api/health')).body;
+        if (body.revocation?.channel !== 'down') await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(body.revocation).toMatchObject({
+        source: 'postgres',
+        channel: 'down',
+        fallback: 'poll',
+      });
     });
 
     it('task routes answer 503 too, not 500; /api/me needs no database', async () => {

@@ -159,8 +159,10 @@ describe('the JWT for the API', () => {
       'iat',
       'iss',
       'name',
+      'sid',
       'sub',
     ]);
+    expect(payload.sid).toEqual(expect.any(String)); // the session id, for revocation
     expect(payload.exp! - payload.iat!).toBe(15 * 60);
     expect(decodeProtectedHeader(token).kid).toBeDefined();
   });

@@ -29,7 +29,23 @@ describe('environment schema', () => {
         algorithms: ['EdDSA'],
       },
       corsOrigins: ['http://localhost:3000'],
+      revocation: {
+        enabled: true,
+        transport: 'postgres',
+        databaseUrl: valid.DATABASE_URL,
+        onOutage: 'poll',
+      },
+      tokenLifetimeSeconds: 900,
     });
+  });
+
+  it('reads the JWT lifetime both apps share, to remember revocations as long as a token lives', () => {
+    expect(loadConfig({ ...valid, AUTH_JWT_LIFETIME_SECONDS: '3600' }).tokenLifetimeSeconds).toBe(
+      3600,
+    );
+    expect(errorOf({ ...valid, AUTH_JWT_LIFETIME_SECONDS: '15m' })).toContain(
+      'AUTH_JWT_LIFETIME_SECONDS must be a whole number of seconds, 1 to 86400',
+    );
   });
 
   it('accepts the one algorithm AUTH_JWT_ALGORITHM names, the one the web app signs with', () => {
@@ -39,6 +55,40 @@ describe('environment schema', () => {
     expect(errorOf({ ...valid, AUTH_JWT_ALGORITHM: 'HS256' })).toContain(
       'AUTH_JWT_ALGORITHM must be one of EdDSA, ES256, ES512, RS256, PS256',
     );
+  });
+
+  it('revocation: Redis when REDIS_URL is set, another database, refuse mode, or off', () => {
+    expect(loadConfig({ ...valid, REDIS_URL: 'redis://127.0.0.1:6379' }).revocation).toEqual({
+      enabled: true,
+      transport: 'redis',
+      redisUrl: 'redis://127.0.0.1:6379',
+      onOutage: 'poll',
+    });
+    expect(
+      loadConfig({
+        ...valid,
+        AUTH_REVOCATION_DATABASE_URL: 'postgres://a@db/auth',
+        AUTH_REVOCATION_ON_OUTAGE: 'refuse',
+      }).revocation,
+    ).toMatchObject({
+      transport: 'postgres',
+      databaseUrl: 'postgres://a@db/auth',
+      onOutage: 'refuse',
+    });
+    expect(loadConfig({ ...valid, AUTH_REVOCATION: 'off' }).revocation).toEqual({ enabled: false });
+  });
+
+  it.each([
+    ['AUTH_REVOCATION', 'maybe', /AUTH_REVOCATION must be "on" or "off"/],
+    ['AUTH_REVOCATION_ON_OUTAGE', 'ignore', /AUTH_REVOCATION_ON_OUTAGE must be "poll" or "refuse"/],
+    [
+      'AUTH_REVOCATION_DATABASE_URL',
+      'mysql://x',
+      /AUTH_REVOCATION_DATABASE_URL must be a postgres/,
+    ],
+    ['REDIS_URL', 'http://x', /REDIS_URL must be a redis/],
+  ])('refuses %s=%s, naming it', (name, value, message) => {
+    expect(() => loadConfig({ ...valid, [name]: value })).toThrow(message);
   });
 
   it('treats empty strings as unset', () => {

@@ -1,8 +1,10 @@
 import {
   betterAuthEndpoints,
   betterAuthUrl,
+  hasProtocol,
   httpUrl,
   jwtAlgorithm,
+  jwtLifetimeSeconds,
   nodeEnv,
   originList,
   port,
@@ -25,8 +27,40 @@ const envShape = {
   BETTER_AUTH_URL: betterAuthUrl(),
   AUTH_JWKS_URL: httpUrl(),
   AUTH_JWT_ALGORITHM: jwtAlgorithm(),
+  AUTH_JWT_LIFETIME_SECONDS: jwtLifetimeSeconds(),
   CORS_ORIGINS: originList(),
+  // Revocation (docs/architecture.md#revocation): on by default, through Redis when REDIS_URL
+  // is set, else through PostgreSQL (the Better Auth database: AUTH_REVOCATION_DATABASE_URL,
+  // default DATABASE_URL, the one both apps share).
+  AUTH_REVOCATION: variable(
+    z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
+  ),
+  AUTH_REVOCATION_DATABASE_URL: variable(
+    z
+      .string()
+      .refine((v) => hasProtocol(v, ['postgres:', 'postgresql:']), {
+        error: 'must be a postgres:// or postgresql:// connection string',
+      })
+      .optional(),
+  ),
+  AUTH_REVOCATION_ON_OUTAGE: variable(
+    z.enum(['poll', 'refuse'], { error: 'must be "poll" or "refuse"' }).default('poll'),
+  ),
+  REDIS_URL: variable(
+    z
+      .string()
+      .refine((v) => hasProtocol(v, ['redis:', 'rediss:']), {
+        error: 'must be a redis:// or rediss:// URL',
+      })
+      .optional(),
+  ),
 };
+
+/** How the API learns of revoked sessions: not at all, or through one channel. */
+export type RevocationConfig =
+  | { enabled: false }
+  | { enabled: true; transport: 'postgres'; databaseUrl: string; onOutage: 'poll' | 'refuse' }
+  | { enabled: true; transport: 'redis'; redisUrl: string; onOutage: 'poll' | 'refuse' };
 
 export const envSchema = z.object(envShape).transform((env) => {
   // Issuer, audience and the JWKS URL come from the one derivation the web app signs with.
@@ -41,8 +75,26 @@ export const envSchema = z.object(envShape).transform((env) => {
     port: env.API_PORT,
     auth: { issuer, audience, jwksUrl, algorithms: [env.AUTH_JWT_ALGORITHM] },
     corsOrigins: env.CORS_ORIGINS ?? [origin],
+    revocation: revocationConfig(env),
+    /** The web app's JWT lifetime: how long the API remembers a revocation. */
+    tokenLifetimeSeconds: env.AUTH_JWT_LIFETIME_SECONDS,
   };
 });
+
+function revocationConfig(env: {
+  AUTH_REVOCATION: 'on' | 'off';
+  AUTH_REVOCATION_DATABASE_URL?: string;
+  AUTH_REVOCATION_ON_OUTAGE: 'poll' | 'refuse';
+  REDIS_URL?: string;
+  DATABASE_URL: string;
+}): RevocationConfig {
+  if (env.AUTH_REVOCATION === 'off') return { enabled: false };
+  const onOutage = env.AUTH_REVOCATION_ON_OUTAGE;
+  if (env.REDIS_URL)
+    return { enabled: true, transport: 'redis', redisUrl: env.REDIS_URL, onOutage };
+  const databaseUrl = env.AUTH_REVOCATION_DATABASE_URL ?? env.DATABASE_URL;
+  return { enabled: true, transport: 'postgres', databaseUrl, onOutage };
+}
 
 /**
  * The validated configuration. `auth.jwks` (nest-auth's key-set fetch timeout, cooldown and

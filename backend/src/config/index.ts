@@ -3,7 +3,7 @@
 // share (the root .env loader, the zod fields, the redaction rule, Better Auth's derived
 // endpoints) lives in @authbridge/config (libs/config).
 export { exitOnInvalidEnvironment, InvalidEnvironmentError } from '@authbridge/config';
-export type { AppConfig, DatabaseConfig } from './env.schema';
+export type { AppConfig, DatabaseConfig, RevocationConfig } from './env.schema';
 export { loadConfig, loadDatabaseConfig } from './load-config';
 export { loadRootEnv } from './root-env';
 export { APP_CONFIG } from './config.constants';

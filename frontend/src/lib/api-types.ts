@@ -88,6 +88,8 @@ export interface components {
         HealthResponse: {
             /** @enum {string} */
             database: "up" | "down";
+            /** @description The revocation channel; absent when revocation is off (AUTH_REVOCATION=off) */
+            revocation?: components["schemas"]["RevocationHealth"];
             /** @enum {string} */
             status: "ok" | "error";
         };
@@ -96,6 +98,16 @@ export interface components {
             /** @description The token subject (`sub`): the Better Auth user id. */
             id: string;
             name: string | null;
+        };
+        RevocationHealth: {
+            /** @enum {string} */
+            channel: "starting" | "up" | "down" | "stopped";
+            /** @enum {string} */
+            fallback?: "poll" | "refuse";
+            /** @description Since when (ISO 8601) */
+            since: string;
+            /** @enum {string} */
+            source: "postgres" | "redis" | "memory";
         };
         TaskPageResponse: {
             /** @description Newest first. */

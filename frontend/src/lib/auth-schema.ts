@@ -1,4 +1,5 @@
 import 'server-only';
+import { postgresRevocationTableSql } from '@authbridge/web-auth/server';
 import { getMigrations } from 'better-auth/db/migration';
 import type { Pool } from 'pg';
 import type { Auth } from './auth';
@@ -26,6 +27,8 @@ export async function prepareAuthDatabase(auth: Auth, pool: Pool): Promise<Prepa
     const { toBeCreated, toBeAdded, runMigrations } = await getMigrations(auth.options);
     const changed = [...toBeCreated, ...toBeAdded].map((table) => table.table);
     if (changed.length) await runMigrations();
+    // The revocations the API instances reload on start (docs/architecture.md#revocation).
+    await lock.query(postgresRevocationTableSql());
     const { keys } = await auth.api.getJwks();
     return { changed, keyIds: keys.map((key) => String(key.kid)) };
   } finally {

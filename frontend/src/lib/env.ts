@@ -4,6 +4,7 @@ import {
   hasProtocol,
   httpUrl,
   jwtAlgorithm,
+  jwtLifetimeSeconds,
   nodeEnv,
   originList,
   parseEnvironment,
@@ -62,15 +63,7 @@ const shape = {
       .optional(),
   ),
   AUTH_JWT_ALGORITHM: jwtAlgorithm(),
-  AUTH_JWT_LIFETIME_SECONDS: variable(
-    z
-      .string()
-      .refine((v) => /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 86_400, {
-        error: 'must be a whole number of seconds, 1 to 86400',
-      })
-      .transform(Number)
-      .optional(),
-  ),
+  AUTH_JWT_LIFETIME_SECONDS: jwtLifetimeSeconds(),
   AUTH_JWT_ROTATION_DAYS: variable(
     z
       .string()
@@ -130,7 +123,7 @@ export const serverEnvSchema = z.object(shape).transform((env) => {
     /** Algorithm of the JWT signing key (the API accepts only this one). */
     jwtAlgorithm: env.AUTH_JWT_ALGORITHM,
     /** Lifetime of the API's JWTs, in seconds (`exp` = `iat` + this). Default 900. */
-    jwtLifetimeSeconds: env.AUTH_JWT_LIFETIME_SECONDS ?? 900,
+    jwtLifetimeSeconds: env.AUTH_JWT_LIFETIME_SECONDS,
     jwtRotationDays: env.AUTH_JWT_ROTATION_DAYS || undefined,
     rateLimit: {
       max: env.AUTH_RATE_LIMIT_MAX ?? 3,

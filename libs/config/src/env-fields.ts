@@ -167,3 +167,23 @@ export function jwtAlgorithm(): z.ZodType<JwtAlgorithm> {
       .default('EdDSA'),
   );
 }
+
+/**
+ * `AUTH_JWT_LIFETIME_SECONDS`, read by both apps: how long the web app's JWTs live (`exp` -
+ * `iat`), and how long the API remembers a revocation (a longer-lived token is refused there,
+ * since it would outlive what the API remembers). Default 900 (15 min, Better Auth's default).
+ *
+ * @example
+ * AUTH_JWT_LIFETIME_SECONDS: jwtLifetimeSeconds(),
+ */
+export function jwtLifetimeSeconds(): z.ZodType<number> {
+  return variable(
+    z
+      .string()
+      .refine((v) => /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 86_400, {
+        error: 'must be a whole number of seconds, 1 to 86400',
+      })
+      .transform(Number)
+      .default(900),
+  );
+}

@@ -14,6 +14,7 @@ export {
   httpUrl,
   JWT_ALGORITHMS,
   jwtAlgorithm,
+  jwtLifetimeSeconds,
   type JwtAlgorithm,
   nodeEnv,
   originList,

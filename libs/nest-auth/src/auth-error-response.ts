@@ -57,6 +57,8 @@ const CHALLENGE_DESCRIPTIONS: Record<TokenRejectionReason, string> = {
   wrong_audience: 'The token audience is not accepted',
   missing_claim: 'The token lacks a required claim',
   invalid_claim: 'A claim of the token is invalid',
+  session_revoked: 'The session of the token was revoked',
+  user_revoked: 'The sessions of the token user were revoked',
 };
 
 /** The challenge of a 403 for a missing role: fixed text, for the same reason. */

@@ -9,3 +9,6 @@ export const ALWAYS_REQUIRED_CLAIMS = ['sub', 'exp', 'iat', 'iss', 'aud'] as con
 
 /** Logger context of the module. */
 export const AUTH_LOGGER_CONTEXT = 'AuthBridge';
+
+/** DI token: the in-memory {@link RevocationList}, or `undefined` when revocation is off. */
+export const AUTH_REVOCATION_LIST = Symbol('AUTHBRIDGE:REVOCATION_LIST');

@@ -13,6 +13,7 @@ describe('resolveAuthOptions', () => {
       clockToleranceSeconds: 5,
       requiredClaims: ['sub', 'exp', 'iat', 'iss', 'aud'],
       maxTokenBytes: 8192,
+      maxTokenLifetimeSeconds: 900,
       jwks: { cacheMaxAgeMs: 600_000, cooldownMs: 30_000, timeoutMs: 5_000 },
       globalGuard: true,
       verifiedTokenCache: { maxEntries: 10_000 },
@@ -54,6 +55,18 @@ describe('resolveAuthOptions', () => {
       jwks: { cacheMaxAgeMs: 600_000, cooldownMs: 30_000, timeoutMs: 5_000 },
       verifiedTokenCache: { maxEntries: 10_000 },
     });
+  });
+
+  it('refuses a revocation option that is not a RevocationSource, or with no token lifetime', () => {
+    const base = { issuer: 'http://localhost:3000' };
+    expect(() => resolveAuthOptions({ ...base, revocation: {} as never })).toThrow(
+      /revocation must be a RevocationSource/,
+    );
+    const source = { start: async () => {}, stop: async () => {}, status: () => ({}) as never };
+    expect(() =>
+      resolveAuthOptions({ ...base, revocation: source, maxTokenLifetimeSeconds: 0 }),
+    ).toThrow(/maxTokenLifetimeSeconds must be above 0/);
+    expect(resolveAuthOptions({ ...base, revocation: source }).revocation).toBe(source);
   });
 
   it('takes a keyStore of the app, in place of jwksUrl and keys', () => {

@@ -2,6 +2,7 @@ import type { JSONWebKeySet } from 'jose';
 import { ALWAYS_REQUIRED_CLAIMS } from './auth-internal.constants';
 import { SUPPORTED_ALGORITHMS, type SupportedAlgorithm } from './auth.constants';
 import type { KeyStore } from './jwks-key-store';
+import type { RevocationSource } from './revocation.interface';
 
 /**
  * How the public key set (JWKS) fetched from `jwksUrl` is cached. Every field has its default
@@ -109,6 +110,23 @@ export class AuthModuleOptions {
   verifiedTokenCache?: boolean | VerifiedTokenCacheOptions = new VerifiedTokenCacheOptions();
   /** Claim that holds the user's role(s), read by `@Roles()`. Default: `'role'`. */
   rolesClaim?: string = 'role';
+  /**
+   * Refuses tokens of revoked sessions (`sid` claim) and users before they expire: the
+   * source feeds an in-memory list checked on every request, cached tokens included, with
+   * no lookup per request. The module awaits the source's first load before the app serves.
+   * Use {@link PostgresRevocationSource}, {@link RedisRevocationSource}, or
+   * {@link InMemoryRevocationSource} in tests. Also injectable as `AUTH_REVOCATION_SOURCE`
+   * (its `status()` is for a health endpoint). Default: none (revocation off: a token is
+   * valid until `exp`).
+   */
+  revocation?: RevocationSource;
+  /**
+   * The longest lifetime (`exp` - `iat`) of an accepted token, in seconds, when `revocation`
+   * is set: revocations are remembered this long plus `clockToleranceSeconds`, and a token
+   * meant to live longer is refused (it would outlive what the API remembers). Better Auth's
+   * default is 900. Default: 900.
+   */
+  maxTokenLifetimeSeconds?: number = 900;
 }
 
 /** Options with every default applied and checked; what the services work with. */
@@ -126,6 +144,8 @@ export interface ResolvedAuthOptions {
   globalGuard: boolean;
   verifiedTokenCache: false | Required<VerifiedTokenCacheOptions>;
   rolesClaim: string;
+  revocation?: RevocationSource;
+  maxTokenLifetimeSeconds: number;
 }
 
 /**
@@ -184,6 +204,7 @@ type WithDefaults = AuthModuleOptions &
       | 'globalGuard'
       | 'verifiedTokenCache'
       | 'rolesClaim'
+      | 'maxTokenLifetimeSeconds'
     >
   >;
 
@@ -272,6 +293,28 @@ export function resolveAuthOptions(given: AuthModuleOptions): ResolvedAuthOption
     throw new AuthConfigurationError('audience must not be empty (default: the issuer).');
   }
 
+  if (options.revocation !== undefined) {
+    const source = options.revocation as Partial<RevocationSource>;
+    if (
+      typeof source?.start !== 'function' ||
+      typeof source.stop !== 'function' ||
+      typeof source.status !== 'function'
+    ) {
+      throw new AuthConfigurationError(
+        'revocation must be a RevocationSource: an object with start(sink), stop() and status().',
+      );
+    }
+  }
+  const maxTokenLifetimeSeconds = nonNegative(
+    'maxTokenLifetimeSeconds',
+    options.maxTokenLifetimeSeconds,
+  );
+  if (options.revocation !== undefined && maxTokenLifetimeSeconds === 0) {
+    throw new AuthConfigurationError(
+      'maxTokenLifetimeSeconds must be above 0 when revocation is on (Better Auth: 900).',
+    );
+  }
+
   return {
     issuer: options.issuer,
     audience,
@@ -286,5 +329,7 @@ export function resolveAuthOptions(given: AuthModuleOptions): ResolvedAuthOption
     globalGuard: options.globalGuard !== false,
     verifiedTokenCache,
     rolesClaim: options.rolesClaim,
+    revocation: options.revocation,
+    maxTokenLifetimeSeconds,
   };
 }

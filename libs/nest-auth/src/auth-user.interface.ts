@@ -13,6 +13,8 @@ import type { JWTPayload } from 'jose';
 export interface AuthUser {
   /** The token's `sub`: the Better Auth user id. */
   id: string;
+  /** The `sid` claim: the Better Auth session the token was issued for, when present. */
+  sessionId?: string;
   /** The `email` claim, when the token carries one. */
   email?: string;
   /** The `name` claim, when the token carries one. */

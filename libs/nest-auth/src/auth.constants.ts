@@ -46,6 +46,16 @@ export const AUTH_OWNER_PARAM_KEY = 'AUTHBRIDGE:OWNER_PARAM';
 export const AUTH_KEY_STORE = Symbol('AUTHBRIDGE:KEY_STORE');
 
 /**
+ * DI token of the {@link RevocationSource} given as the `revocation` option (`undefined` when
+ * revocation is off). Inject it to show `status()` on a health endpoint.
+ *
+ * @example
+ * constructor(@Optional() @Inject(AUTH_REVOCATION_SOURCE) private readonly revocation?: RevocationSource) {}
+ * health() { return { revocation: this.revocation?.status() ?? 'off' }; }
+ */
+export const AUTH_REVOCATION_SOURCE = Symbol('AUTHBRIDGE:REVOCATION_SOURCE');
+
+/**
  * Algorithms the module can verify: asymmetric only, the ones Better Auth's JWT plugin signs with.
  *
  * @example

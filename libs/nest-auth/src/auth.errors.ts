@@ -17,7 +17,9 @@ export type TokenRejectionReason =
   | 'wrong_issuer'
   | 'wrong_audience'
   | 'missing_claim'
-  | 'invalid_claim';
+  | 'invalid_claim'
+  | 'session_revoked'
+  | 'user_revoked';
 
 /**
  * The token is not acceptable: the request is unauthenticated (HTTP 401). The message says

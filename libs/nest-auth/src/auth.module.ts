@@ -1,8 +1,8 @@
 import { Module, type CanActivate, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { resolveAuthOptions, type ResolvedAuthOptions } from './auth-module-options';
-import { AUTH_RESOLVED_OPTIONS } from './auth-internal.constants';
-import { AUTH_KEY_STORE } from './auth.constants';
+import { AUTH_RESOLVED_OPTIONS, AUTH_REVOCATION_LIST } from './auth-internal.constants';
+import { AUTH_KEY_STORE, AUTH_REVOCATION_SOURCE } from './auth.constants';
 import { JwtAuthGuard } from './auth.guard';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -12,6 +12,8 @@ import {
 } from './auth.module-definition';
 import { createKeyStore } from './jwks-key-store';
 import { OwnershipGuard } from './ownership.guard';
+import { RevocationList } from './revocation-list';
+import { RevocationLifecycle } from './revocation.lifecycle';
 import { GlobalRolesGuard, RolesGuard } from './roles.guard';
 import { TokenVerifier } from './token-verifier.service';
 
@@ -54,6 +56,24 @@ const letThrough: CanActivate = { canActivate: () => true };
       inject: [AUTH_RESOLVED_OPTIONS],
       useFactory: (options: ResolvedAuthOptions) => options.keyStore ?? createKeyStore(options),
     },
+    {
+      provide: AUTH_REVOCATION_SOURCE,
+      inject: [AUTH_RESOLVED_OPTIONS],
+      useFactory: (options: ResolvedAuthOptions) => options.revocation,
+    },
+    {
+      provide: AUTH_REVOCATION_LIST,
+      inject: [AUTH_RESOLVED_OPTIONS],
+      useFactory: ({
+        revocation,
+        maxTokenLifetimeSeconds,
+        clockToleranceSeconds,
+      }: ResolvedAuthOptions) =>
+        revocation
+          ? new RevocationList((maxTokenLifetimeSeconds + clockToleranceSeconds) * 1000)
+          : undefined,
+    },
+    RevocationLifecycle,
     TokenVerifier,
     JwtAuthGuard,
     RolesGuard,
@@ -70,6 +90,7 @@ const letThrough: CanActivate = { canActivate: () => true };
   exports: [
     AUTH_RESOLVED_OPTIONS,
     AUTH_KEY_STORE,
+    AUTH_REVOCATION_SOURCE,
     TokenVerifier,
     JwtAuthGuard,
     RolesGuard,

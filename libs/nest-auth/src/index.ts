@@ -27,6 +27,21 @@ export { TokenVerifier } from './token-verifier.service';
 export type { KeyStore } from './jwks-key-store';
 export { extractBearerToken } from './bearer-token';
 
+// Revocation: sign-out that reaches the API (off unless the `revocation` option is set)
+export type {
+  Revocation,
+  RevocationSink,
+  RevocationSource,
+  RevocationStatus,
+} from './revocation.interface';
+export { InMemoryRevocationSource } from './in-memory-revocation-source';
+export {
+  PostgresRevocationSource,
+  PostgresRevocationOptions,
+  postgresRevocationTableSql,
+} from './postgres-revocation-source';
+export { RedisRevocationSource, RedisRevocationOptions } from './redis-revocation-source';
+
 // Refusals and the responses that state them
 export {
   TokenRejectedError,
@@ -50,6 +65,7 @@ export {
   AUTH_ROLES_KEY,
   AUTH_OWNER_PARAM_KEY,
   AUTH_KEY_STORE,
+  AUTH_REVOCATION_SOURCE,
   SUPPORTED_ALGORITHMS,
   type SupportedAlgorithm,
 } from './auth.constants';

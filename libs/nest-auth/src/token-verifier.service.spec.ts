@@ -24,9 +24,16 @@ describe('TokenVerifier', () => {
 
   it('returns the typed user', async () => {
     const verifier = verifierFor(issuer.moduleOptions());
-    const token = await issuer.sign({ sub: 'u1', email: 'a@example.com', name: 'A', role: 'x' });
+    const token = await issuer.sign({
+      sub: 'u1',
+      sid: 's1',
+      email: 'a@example.com',
+      name: 'A',
+      role: 'x',
+    });
     await expect(verifier.verify(token)).resolves.toEqual({
       id: 'u1',
+      sessionId: 's1',
       email: 'a@example.com',
       name: 'A',
       role: 'x',

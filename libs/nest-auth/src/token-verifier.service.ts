@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import {
   decodeProtectedHeader,
   errors,
@@ -8,12 +8,17 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import type { AuthUser } from './auth-user.interface';
-import { AUTH_LOGGER_CONTEXT, AUTH_RESOLVED_OPTIONS } from './auth-internal.constants';
+import {
+  AUTH_LOGGER_CONTEXT,
+  AUTH_RESOLVED_OPTIONS,
+  AUTH_REVOCATION_LIST,
+} from './auth-internal.constants';
 import { AUTH_KEY_STORE } from './auth.constants';
 import { JwksUnavailableError, TokenRejectedError, type TokenRejectionReason } from './auth.errors';
 import type { ResolvedAuthOptions } from './auth-module-options';
 import { createKeyStore, type KeyStore } from './jwks-key-store';
 import { isCanonicalCompactJws } from './compact-jws';
+import type { RevocationList } from './revocation-list';
 import { isoTime, printableUntrusted, quoteUntrusted } from './untrusted-text';
 import { VerifiedTokenCache } from './verified-token-cache';
 
@@ -23,6 +28,9 @@ import { VerifiedTokenCache } from './verified-token-cache';
  * size. The one place where cryptography happens: the guard, the GraphQL and WebSocket
  * paths and the Passport strategy all call it. Inject it to authenticate custom contexts.
  * Keys come from the {@link KeyStore} provided as `AUTH_KEY_STORE`.
+ *
+ * With a `revocation` source, a token of a revoked session or user is refused
+ * (`session_revoked`, `user_revoked`), whether it comes from the cache or not.
  *
  * Throws {@link TokenRejectedError} (401) or {@link JwksUnavailableError} (503).
  *
@@ -46,6 +54,9 @@ export class TokenVerifier {
   constructor(
     @Inject(AUTH_RESOLVED_OPTIONS) private readonly options: ResolvedAuthOptions,
     @Inject(AUTH_KEY_STORE) private readonly keyStore: KeyStore = createKeyStore(options),
+    @Optional()
+    @Inject(AUTH_REVOCATION_LIST)
+    private readonly revocations?: RevocationList,
   ) {
     if (options.verifiedTokenCache) {
       this.cache = new VerifiedTokenCache(options.verifiedTokenCache.maxEntries);
@@ -101,7 +112,12 @@ export class TokenVerifier {
         'The token is not a well-formed JWT: it must be three non-empty segments of canonical base64url (A-Z a-z 0-9 - _, no padding).',
       );
     }
-    return this.cache?.get(token);
+    const user = this.cache?.get(token);
+    if (user && this.revocations) {
+      const revoked = this.revocations.check(user.claims);
+      if (revoked) throw revoked;
+    }
+    return user;
   }
 
   private async verifyUncached(token: string): Promise<AuthUser> {
@@ -121,6 +137,17 @@ export class TokenVerifier {
         'invalid_claim',
         `The token's "iat" (${isoTime(payload.iat)}) is in the future; check the issuer's clock.`,
       );
+    }
+    if (this.revocations) {
+      const lifetime = (payload.exp as number) - (payload.iat ?? 0);
+      if (typeof payload.iat !== 'number' || lifetime > this.options.maxTokenLifetimeSeconds) {
+        throw new TokenRejectedError(
+          'invalid_claim',
+          `The token lives longer than ${this.options.maxTokenLifetimeSeconds} s (maxTokenLifetimeSeconds), beyond what revocation covers.`,
+        );
+      }
+      const revoked = this.revocations.check(payload);
+      if (revoked) throw revoked;
     }
     // Frozen: a cached user is shared by every request that presents the same token.
     const user = Object.freeze(toAuthUser(Object.freeze(payload), this.options.rolesClaim));
@@ -214,6 +241,7 @@ function safeHeader(token: string): Record<string, unknown> {
 /** The typed view of a verified token's claims. */
 export function toAuthUser(claims: JWTPayload, rolesClaim = 'role'): AuthUser {
   const user: AuthUser = { id: claims.sub as string, claims };
+  if (typeof claims.sid === 'string') user.sessionId = claims.sid;
   if (typeof claims.email === 'string') user.email = claims.email;
   if (typeof claims.name === 'string') user.name = claims.name;
   const role = claims[rolesClaim];

@@ -12,8 +12,11 @@ import type { TokenManager } from './token-manager.js';
 export interface ApiClientOptions {
   /** The API's base URL, e.g. `process.env.NEXT_PUBLIC_API_URL`. Its origin is the only one that gets the token. */
   baseURL: string;
-  /** Where tokens come from: {@link createTokenManager}. */
-  tokenManager: Pick<TokenManager, 'getToken' | 'refresh'>;
+  /**
+   * Where tokens come from: {@link createTokenManager}. Its `clear()`, when present, is called
+   * when the API says the session was revoked.
+   */
+  tokenManager: Pick<TokenManager, 'getToken' | 'refresh'> & Partial<Pick<TokenManager, 'clear'>>;
   /**
    * Called when the API still answers 401 after one token refresh and retry, or when there is no
    * session at all; once per episode (again only after a request has succeeded).
@@ -33,6 +36,34 @@ interface AuthState {
 }
 
 const STATE = '__authbridgeWebAuth';
+
+/** The reasons @authbridge/nest-auth gives when a token's session or user was revoked. */
+export const REVOKED_REASONS = ['session_revoked', 'user_revoked'] as const;
+
+/** Fixed `error_description`s of nest-auth's challenge for those reasons (RFC 6750). */
+const REVOKED_CHALLENGES = [
+  'The session of the token was revoked',
+  'The sessions of the token user were revoked',
+];
+
+/**
+ * Whether a 401 says the session (or every session of the user) was revoked: signed out
+ * elsewhere, "sign out everywhere", a ban. No token refresh can help then: the body's `code`
+ * (or, when the body is not readable, the `WWW-Authenticate` challenge) says so.
+ *
+ * @example
+ * if (isRevokedSession(error)) tokenManager.clear();
+ */
+export function isRevokedSession(error: unknown): boolean {
+  if (!axios.isAxiosError(error) || error.response?.status !== 401) return false;
+  const code = (error.response.data as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return (REVOKED_REASONS as readonly string[]).includes(code);
+  const challenge = error.response.headers?.['www-authenticate'];
+  return (
+    typeof challenge === 'string' &&
+    REVOKED_CHALLENGES.some((description) => challenge.includes(`"${description}"`))
+  );
+}
 type ConfigWithState = InternalAxiosRequestConfig & { [STATE]?: AuthState };
 
 /** The default `onUnauthenticated`: the sign-in page, coming back here afterwards. */
@@ -53,6 +84,8 @@ export function redirectToSignIn(signInPath = '/sign-in'): void {
  *   an absolute or protocol-relative URL to anywhere else goes out without it.
  * - On a 401 from the API: refreshes the token once and retries once; if that is still a 401
  *   (or there is no session), calls `onUnauthenticated` and rejects.
+ * - On a 401 that says the session was revoked (`session_revoked`, `user_revoked`): clears the
+ *   token manager, calls `onUnauthenticated` and rejects, with no refresh and no retry.
  * - Every rejection is an {@link ApiError}.
  *
  * @example
@@ -112,6 +145,12 @@ export function createApiClient(options: ApiClientOptions): AxiosInstance {
         : undefined;
       const state = config?.[STATE];
       if (!config || !state || (error as AxiosError).response?.status !== 401) {
+        throw toApiError(error);
+      }
+      if (isRevokedSession(error)) {
+        // Signed out elsewhere: a refresh would at best fetch a token for a dead session.
+        tokenManager.clear?.();
+        notifyUnauthenticated();
         throw toApiError(error);
       }
       if (state.retried) {

@@ -3,7 +3,13 @@ export {
   type TokenManager,
   type TokenManagerOptions,
 } from './token-manager.js';
-export { createApiClient, redirectToSignIn, type ApiClientOptions } from './api-client.js';
+export {
+  createApiClient,
+  redirectToSignIn,
+  isRevokedSession,
+  REVOKED_REASONS,
+  type ApiClientOptions,
+} from './api-client.js';
 export {
   ApiError,
   isApiError,

@@ -7,3 +7,18 @@ export {
   type ApiErrorKind,
   type ApiFieldError,
 } from './api-error.js';
+export {
+  createPostgresRevocationPublisher,
+  postgresRevocationTableSql,
+  createRedisRevocationPublisher,
+  allRevocationPublishers,
+  revocationPlugin,
+  type RevocationMessage,
+  type RevocationPublisher,
+  type RevocationPluginOptions,
+  type PostgresRevocationPublisherOptions,
+  type RedisRevocationPublisherOptions,
+  type SqlQueryable,
+  type RedisPublishing,
+  type RedisMulti,
+} from './revocation-publisher.js';

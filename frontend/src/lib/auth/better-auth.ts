@@ -6,11 +6,18 @@ import { getPool } from '../db';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
 import { serverEnv, type ServerEnv } from '../env';
 import { authRateLimitRules, createRateLimitStore } from '../rate-limit';
+import { revocation } from './revocation';
 
-
-/** The claims the API needs, and nothing else of the user row. */
-export function jwtPayload(user: { email: string; name: string; role?: unknown }) {
+/**
+ * The claims the API needs, and nothing else of the user row. `sid` (the OIDC claim for the
+ * session id) lets the API refuse a token as soon as its session is revoked.
+ */
+export function jwtPayload(
+  user: { email: string; name: string; role?: unknown },
+  session?: { id: string },
+) {
   return {
+    ...(session?.id ? { sid: session.id } : {}),
     email: user.email,
     name: user.name,
     ...(typeof user.role === 'string' && user.role ? { role: user.role } : {}),
@@ -58,7 +65,7 @@ export function createAuth(env: ServerEnv) {
           issuer: env.issuer,
           audience: env.audience,
           expirationTime: `${env.jwtLifetimeSeconds}s`,
-          definePayload: ({ user }) => jwtPayload(user),
+          definePayload: ({ user, session }) => jwtPayload(user, session),
         },
         jwks: {
           keyPairConfig: { alg: env.jwtAlgorithm },
@@ -70,6 +77,7 @@ export function createAuth(env: ServerEnv) {
         // check would cost a key decrypt and a signature per page view.
         disableSettingJwtHeader: true,
       }),
+      revocation({ pool, redisUrl: env.redisUrl }),
       nextCookies(), // must stay last: it turns Set-Cookie of auth.api.* calls into cookies()
     ],
   });

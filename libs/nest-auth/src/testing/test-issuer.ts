@@ -5,6 +5,7 @@ import { base64url, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JW
 import type { AuthModuleOptions } from '../auth-module-options';
 import type { SupportedAlgorithm } from '../auth.constants';
 import { AUTH_MODULE_OPTIONS } from '../auth.module-definition';
+import { InMemoryRevocationSource } from '../in-memory-revocation-source';
 
 /**
  * Options of {@link TestIssuer.create}.
@@ -110,6 +111,13 @@ async function makeKey(alg: SupportedAlgorithm, kid: string): Promise<IssuerKey>
 export class TestIssuer {
   private readonly keys: IssuerKey[];
 
+  /**
+   * A revocation source for the apps of this test: pass it as the `revocation` option
+   * (`issuer.moduleOptions({ revocation: issuer.revocations })`), then revoke with
+   * {@link revokeSession} / {@link revokeUser}. Apps started on it all see each revocation.
+   */
+  readonly revocations = new InMemoryRevocationSource();
+
   private constructor(
     /** `iss` of the tokens. */
     readonly issuer: string,
@@ -153,8 +161,9 @@ export class TestIssuer {
   }
 
   /**
-   * Mints a token. Defaults: `sub` a random uuid, `iss`/`aud` of the issuer, `iat` now,
-   * `exp` 15 minutes later, header `{ alg, kid }` like Better Auth's.
+   * Mints a token. Defaults: `sub` and `sid` (the session id) random uuids, `iss`/`aud` of
+   * the issuer, `iat` now, `exp` 15 minutes later, header `{ alg, kid }` like Better Auth's.
+   * Pass `{ sid: undefined }` for a token without a session id.
    *
    * @example
    * const expired = await issuer.sign({ sub: 'u1' }, { expiresIn: -60 });
@@ -164,6 +173,7 @@ export class TestIssuer {
     const iat = options.issuedAt ?? Math.floor(Date.now() / 1000);
     const payload: Record<string, unknown> = {
       sub: randomUUID(),
+      sid: randomUUID(),
       iss: this.issuer,
       aud: this.audience,
       iat,
@@ -191,6 +201,29 @@ export class TestIssuer {
         ? key.privateKey
         : (await generateKeyPair(alg, { extractable: true })).privateKey;
     return new SignJWT(payload).setProtectedHeader(header).sign(signingKey);
+  }
+
+  /**
+   * Revokes a session on {@link revocations}: tokens with this `sid` get 401
+   * `session_revoked` from the apps that use it. Takes the `sid` or a token of the session.
+   *
+   * @example
+   * const token = await issuer.sign({ sub: 'u1' });
+   * issuer.revokeSession(token);
+   */
+  revokeSession(sidOrToken: string): void {
+    this.revocations.revokeSession(sidOf(sidOrToken));
+  }
+
+  /**
+   * Revokes every session a user has so far ("sign out everywhere", a ban): tokens with this
+   * `sub` issued until now get 401 `user_revoked`.
+   *
+   * @example
+   * issuer.revokeUser('u1');
+   */
+  revokeUser(userId: string, at = Date.now()): void {
+    this.revocations.revokeUser(userId, at);
   }
 
   /**
@@ -292,6 +325,17 @@ export class TestIssuer {
   ): Builder {
     return builder.overrideProvider(AUTH_MODULE_OPTIONS).useValue(this.moduleOptions(overrides));
   }
+}
+
+/** The `sid` of a token, or the argument itself when it is not a JWT. */
+function sidOf(sidOrToken: string): string {
+  const parts = sidOrToken.split('.');
+  if (parts.length !== 3) return sidOrToken;
+  const payload = JSON.parse(new TextDecoder().decode(base64url.decode(parts[1]))) as {
+    sid?: unknown;
+  };
+  if (typeof payload.sid !== 'string') throw new Error('This token has no "sid" claim.');
+  return payload.sid;
 }
 
 /**
