@@ -12,7 +12,7 @@
 // for both: a compact JWS whose `kid` is in the trusted key set.
 //
 // Driven over IPC: it answers `{ type: 'ready', ... }`, then one reply per command.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { createServer } from 'node:http';
@@ -106,6 +106,15 @@ async function serve() {
   });
   config.auth.algorithms = ['EdDSA', 'RS256']; // Better Auth's default, and the RS256 rows
   await migrateDatabase(config);
+  // The backend runs with revocation on (its default: a PostgreSQL source on DATABASE_URL);
+  // the web app creates the revocations table in production, the bench does it here.
+  const { postgresRevocationTableSql } = require('@authbridge/nest-auth');
+  {
+    const ddl = new pg.Client({ connectionString: database.url });
+    await ddl.connect();
+    await ddl.query(postgresRevocationTableSql());
+    await ddl.end();
+  }
 
   const { toNodeHandler } = await import('better-auth/node');
   const betterAuthHandler = toNodeHandler(auth);
@@ -189,6 +198,27 @@ async function serve() {
     );
   }
 
+  /**
+   * `count` revoked sessions (none of them the bench's callers), as Better Auth's sign-out
+   * publishes them: a row in the table and a NOTIFY the backend's source listens to.
+   */
+  async function revokeSessions(count) {
+    await tasksPool.query(
+      `INSERT INTO auth_revocation (kind, subject, revoked_at, expires_at)
+       SELECT 'session', 'revoked-' || i, now(), now() + interval '15 minutes'
+       FROM generate_series(1, $1::int) AS i`,
+      [count],
+    );
+    await tasksPool.query(
+      `SELECT pg_notify('auth_revocation', json_build_object(
+         'kind', 'session', 'id', 'revoked-' || i,
+         'at', (extract(epoch FROM now()) * 1000)::bigint)::text)
+       FROM generate_series(1, $1::int) AS i`,
+      [count],
+    );
+    return count;
+  }
+
   /** Writes `count` distinct tokens (one a line) to a temp file; returns its path. */
   async function mintTokens(alg, count) {
     const issuer = issuers[alg];
@@ -200,7 +230,12 @@ async function serve() {
       const size = Math.min(batch, count - i);
       const signed = await Promise.all(
         Array.from({ length: size }, (_, k) =>
-          issuer.sign({ sub: `user-${(i + k) % 9999}`, email: `u${i + k}@bench.test`, name: 'U' }),
+          issuer.sign({
+            sub: `user-${(i + k) % 9999}`,
+            sid: randomUUID(),
+            email: `u${i + k}@bench.test`,
+            name: 'U',
+          }),
         ),
       );
       lines.push(...signed);
@@ -233,10 +268,16 @@ async function serve() {
       const { user, system } = process.cpuUsage();
       return user + system;
     },
-    token: ({ alg = 'EdDSA', sub = 'bench-caller' }) =>
-      issuers[alg].sign({ sub, email: 'caller@bench.test', name: 'Bench Caller' }),
+    token: ({ alg = 'EdDSA', sub = 'bench-caller', sid = randomUUID() }) =>
+      issuers[alg].sign({
+        sub,
+        sid,
+        email: 'caller@bench.test',
+        name: 'Bench Caller',
+      }),
     mint: ({ alg = 'EdDSA', count }) => mintTokens(alg, count),
     seed: ({ rows }) => seedTasks(rows),
+    revoke: ({ count }) => revokeSessions(count),
     session: async () => (session ??= await signUp()),
     stop: () =>
       (stopping ??= (async () => {
