@@ -44,6 +44,9 @@ export class AppModule {
             jwks: auth.jwks,
             globalGuard: true,
             revocation: revocationSource(revocation),
+            // A token without a session id could not be revoked by session: refuse it
+            // (Better Auth's definePayload in the web app always sets sid).
+            requiredClaims: revocation.enabled ? ['sid'] : [],
           }),
         }),
         TypeOrmModule.forRootAsync({
