@@ -42,6 +42,9 @@ export class AppModule {
             ...authModuleOptions(auth),
             revocation: revocationSource(revocation),
             maxTokenLifetimeSeconds: tokenLifetimeSeconds,
+            // A token without a session id could not be revoked by session: refuse it
+            // (Better Auth's definePayload in the web app always sets sid).
+            requiredClaims: revocation.enabled ? ['sid'] : [],
           }),
         }),
         TypeOrmModule.forRootAsync({

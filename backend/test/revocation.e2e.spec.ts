@@ -69,10 +69,20 @@ describe('revocation in the API (PostgreSQL, on by default)', () => {
     expect(res.body.code).toBe('user_revoked');
   });
 
+  it('refuses a token without a session id (it could not be revoked by session)', async () => {
+    const token = await apis[0].tokenFor('user-without-sid', { sid: undefined });
+    const res = await apis[0].http.get('/api/me').set(bearer(token)).expect(401);
+    expect(res.body.code).toBe('missing_claim');
+  });
+
   it('AUTH_REVOCATION=off: no channel, revoked tokens pass until exp, health says nothing', async () => {
     const off = await startTestApi({ AUTH_REVOCATION: 'off' }, { issuer });
     apis.push(off);
     const token = await off.tokenFor();
+    await off.http
+      .get('/api/me')
+      .set(bearer(await off.tokenFor('no-sid', { sid: undefined })))
+      .expect(200);
     await createPostgresRevocationPublisher({ pool }).publish({
       kind: 'session',
       id: decodeJwt(token).sid as string,
