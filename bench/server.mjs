@@ -59,7 +59,12 @@ async function serve() {
           issuer: origin,
           audience: origin,
           expirationTime: '15m',
-          definePayload: ({ user }) => ({ email: user.email, name: user.name }),
+          // As the web app's: the API's claims, and `sid` so revocation can find the session.
+          definePayload: ({ user, session }) => ({
+            email: user.email,
+            name: user.name,
+            ...(session?.id ? { sid: session.id } : {}),
+          }),
         },
         disableSettingJwtHeader: true,
       }),
