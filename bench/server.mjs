@@ -12,7 +12,7 @@
 // for both: a compact JWS whose `kid` is in the trusted key set.
 //
 // Driven over IPC: it answers `{ type: 'ready', ... }`, then one reply per command.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { createServer } from 'node:http';
@@ -31,226 +31,292 @@ const pg = (await import('pg')).default;
 
 progress('starting PostgreSQL (embedded unless DATABASE_URL is set)');
 const database = await useTestDatabase('bench');
-const apiPort = await freePort();
-const origin = `http://127.0.0.1:${apiPort}`;
 
-// Better Auth, configured as the web app configures it (JWT plugin, the API's claims only,
-// no JWT on every session check), without the rate limiter, which would turn the
-// benchmark's thousands of /token calls per second into 429s.
-const { betterAuth } = await import('better-auth');
-const { jwt } = await import('better-auth/plugins');
-const { getMigrations } = await import('better-auth/db/migration');
-const authPool = new pg.Pool({ connectionString: database.url, max: 10 });
-authPool.on('error', () => {});
-const auth = betterAuth({
-  appName: 'authbridge-bench',
-  database: authPool,
-  secret: randomBytes(32).toString('hex'),
-  baseURL: origin,
-  basePath: '/api/auth',
-  emailAndPassword: { enabled: true, autoSignIn: true },
-  rateLimit: { enabled: false },
-  plugins: [
-    jwt({
-      jwt: {
-        issuer: origin,
-        audience: origin,
-        expirationTime: '15m',
-        definePayload: ({ user }) => ({ email: user.email, name: user.name }),
-      },
-      disableSettingJwtHeader: true,
-    }),
-  ],
-});
-progress('creating the Better Auth schema and its signing key');
-await (await getMigrations(auth.options)).runMigrations();
-const betterAuthKeys = (await auth.api.getJwks()).keys; // one key, before any traffic
+// Everything after PostgreSQL is up: a failure there must not leave the cluster running.
+async function serve() {
+  const apiPort = await freePort();
+  const origin = `http://127.0.0.1:${apiPort}`;
 
-const { TestIssuer } = require('@authbridge/nest-auth/testing');
-const issuers = {
-  EdDSA: await TestIssuer.create({ issuer: origin }),
-  RS256: await TestIssuer.create({ issuer: origin, alg: 'RS256' }),
-};
-const trusted = JSON.stringify({
-  keys: [...betterAuthKeys, ...issuers.EdDSA.jwks.keys, ...issuers.RS256.jwks.keys],
-});
-const counts = { jwks: 0, token: 0 };
-const jwksServer = createServer((req, res) => {
-  if (req.url !== '/api/auth/jwks') return void res.writeHead(404).end();
-  counts.jwks++;
-  res.writeHead(200, { 'content-type': 'application/json' }).end(trusted);
-});
-await new Promise((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-const jwksUrl = `http://127.0.0.1:${jwksServer.address().port}/api/auth/jwks`;
+  // Better Auth, configured as the web app configures it (JWT plugin, the API's claims only,
+  // no JWT on every session check), without the rate limiter, which would turn the
+  // benchmark's thousands of /token calls per second into 429s.
+  const { betterAuth } = await import('better-auth');
+  const { jwt } = await import('better-auth/plugins');
+  const { getMigrations } = await import('better-auth/db/migration');
+  const authPool = new pg.Pool({ connectionString: database.url, max: 10 });
+  authPool.on('error', () => {});
+  const auth = betterAuth({
+    appName: 'authbridge-bench',
+    database: authPool,
+    secret: randomBytes(32).toString('hex'),
+    baseURL: origin,
+    basePath: '/api/auth',
+    emailAndPassword: { enabled: true, autoSignIn: true },
+    rateLimit: { enabled: false },
+    plugins: [
+      jwt({
+        jwt: {
+          issuer: origin,
+          audience: origin,
+          expirationTime: '15m',
+          // As the web app's: the API's claims, and `sid` so revocation can find the session.
+          definePayload: ({ user, session }) => ({
+            email: user.email,
+            name: user.name,
+            ...(session?.id ? { sid: session.id } : {}),
+          }),
+        },
+        disableSettingJwtHeader: true,
+      }),
+    ],
+  });
+  progress('creating the Better Auth schema and its signing key');
+  await (await getMigrations(auth.options)).runMigrations();
+  const betterAuthKeys = (await auth.api.getJwks()).keys; // one key, before any traffic
 
-progress('starting the backend (production build) with the bench routes');
-const dist = (file) => path.join(root, 'backend/dist', file);
-const { AppModule } = require(dist('app.module.js'));
-const { configureApp } = require(dist('app.setup.js'));
-const { loadConfig } = require(dist('config/index.js'));
-const { migrateDatabase } = require(dist('database/run-migrations.js'));
-const { Module } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
-const { createBenchModule, createSessionBenchModule } = require('./bench-routes.cjs');
+  const { TestIssuer } = require('@authbridge/nest-auth/testing');
+  const issuers = {
+    EdDSA: await TestIssuer.create({ issuer: origin }),
+    RS256: await TestIssuer.create({ issuer: origin, alg: 'RS256' }),
+  };
+  const trusted = JSON.stringify({
+    keys: [...betterAuthKeys, ...issuers.EdDSA.jwks.keys, ...issuers.RS256.jwks.keys],
+  });
+  const counts = { jwks: 0, token: 0 };
+  const jwksServer = createServer((req, res) => {
+    if (req.url !== '/api/auth/jwks') return void res.writeHead(404).end();
+    counts.jwks++;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(trusted);
+  });
+  await new Promise((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+  const jwksUrl = `http://127.0.0.1:${jwksServer.address().port}/api/auth/jwks`;
 
-const config = loadConfig({
-  NODE_ENV: 'production',
-  DATABASE_URL: database.url,
-  API_HOST: '127.0.0.1',
-  API_PORT: String(apiPort),
-  BETTER_AUTH_URL: origin,
-  AUTH_JWKS_URL: jwksUrl,
-});
-config.auth.algorithms = ['EdDSA', 'RS256']; // Better Auth's default, and the RS256 rows
-await migrateDatabase(config);
+  progress('starting the backend (production build) with the bench routes');
+  const dist = (file) => path.join(root, 'backend/dist', file);
+  const { AppModule } = require(dist('app.module.js'));
+  const { configureApp } = require(dist('app.setup.js'));
+  const { loadConfig } = require(dist('config/index.js'));
+  const { migrateDatabase } = require(dist('database/run-migrations.js'));
+  const { Module } = require('@nestjs/common');
+  const { NestFactory } = require('@nestjs/core');
+  const { createBenchModule, createSessionBenchModule } = require('./bench-routes.cjs');
 
-const { toNodeHandler } = await import('better-auth/node');
-const betterAuthHandler = toNodeHandler(auth);
-const libs = { jose: await import('jose'), oauth2: require('express-oauth2-jwt-bearer') };
-const sessionModule = await import('@thallesp/nestjs-better-auth');
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: database.url,
+    API_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    BETTER_AUTH_URL: origin,
+    AUTH_JWKS_URL: jwksUrl,
+  });
+  config.auth.algorithms = ['EdDSA', 'RS256']; // Better Auth's default, and the RS256 rows
+  await migrateDatabase(config);
+  // The backend runs with revocation on (its default: a PostgreSQL source on DATABASE_URL);
+  // the web app creates the revocations table in production, the bench does it here.
+  const { postgresRevocationTableSql } = require('@authbridge/nest-auth');
+  {
+    const ddl = new pg.Client({ connectionString: database.url });
+    await ddl.connect();
+    await ddl.query(postgresRevocationTableSql());
+    await ddl.end();
+  }
 
-/**
- * The backend's AppModule with `extra` beside it, configured as main.ts configures it.
- * `before` adds Express middleware ahead of everything else.
- */
-async function startApp(extra, port, before = () => {}) {
-  class BenchAppModule {}
-  Module({ imports: [AppModule.forRoot(config), extra] })(BenchAppModule);
-  const nest = await NestFactory.create(BenchAppModule, { bodyParser: false, logger: ['error'] });
-  before(nest);
-  configureApp(nest, config);
-  await nest.listen(port, '127.0.0.1');
-  return nest;
-}
+  const { toNodeHandler } = await import('better-auth/node');
+  const betterAuthHandler = toNodeHandler(auth);
+  const libs = { jose: await import('jose'), oauth2: require('express-oauth2-jwt-bearer') };
+  const sessionModule = await import('@thallesp/nestjs-better-auth');
 
-const app = await startApp(createBenchModule({ issuer: origin, jwksUrl, libs }), apiPort, (nest) =>
-  // Better Auth's own endpoints on the API's origin (in the real stack they are the web
-  // app's): the browser path's GET /api/auth/token, counted. Other paths go on untouched.
-  nest.use((req, res, next) => {
-    if (!req.url.startsWith('/api/auth/')) return next();
-    if (req.url.startsWith('/api/auth/token')) counts.token++;
-    betterAuthHandler(req, res);
-  }),
-);
-const sessionPort = await freePort();
-const sessionApp = await startApp(
-  createSessionBenchModule({ betterAuth: auth, sessionModule }),
-  sessionPort,
-);
+  /**
+   * The backend's AppModule with `extra` beside it, configured as main.ts configures it.
+   * `before` adds Express middleware ahead of everything else.
+   */
+  async function startApp(extra, port, before = () => {}) {
+    class BenchAppModule {}
+    Module({ imports: [AppModule.forRoot(config), extra] })(BenchAppModule);
+    const nest = await NestFactory.create(BenchAppModule, { bodyParser: false, logger: ['error'] });
+    before(nest);
+    configureApp(nest, config);
+    await nest.listen(port, '127.0.0.1');
+    return nest;
+  }
 
-const tasksPool = new pg.Pool({ connectionString: database.url, max: 2 });
-tasksPool.on('error', () => {});
-
-/** Rows in `tasks`: the caller owns 100, the rest belong to 9 999 other users. */
-async function seedTasks(rows) {
-  await tasksPool.query('TRUNCATE tasks');
-  // Filling the table without its list index and building the index once afterwards is
-  // several times faster than maintaining it row by row; the index is the migration's own.
-  await tasksPool.query('DROP INDEX IF EXISTS "IDX_tasks_user_created"');
-  await tasksPool.query(
-    `INSERT INTO tasks (user_id, title, created_at)
-     SELECT 'bench-caller', 'Caller task ' || i, now() - i * interval '1 second'
-     FROM generate_series(1, 100) AS i`,
+  const app = await startApp(
+    createBenchModule({ issuer: origin, jwksUrl, libs }),
+    apiPort,
+    (nest) =>
+      // Better Auth's own endpoints on the API's origin (in the real stack they are the web
+      // app's): the browser path's GET /api/auth/token, counted. Other paths go on untouched.
+      nest.use((req, res, next) => {
+        if (!req.url.startsWith('/api/auth/')) return next();
+        if (req.url.startsWith('/api/auth/token')) counts.token++;
+        betterAuthHandler(req, res);
+      }),
   );
-  const others = rows - 100;
-  const chunk = 100_000;
-  for (let done = 0; done < others; done += chunk) {
-    const size = Math.min(chunk, others - done);
+  const sessionPort = await freePort();
+  const sessionApp = await startApp(
+    createSessionBenchModule({ betterAuth: auth, sessionModule }),
+    sessionPort,
+  );
+
+  const tasksPool = new pg.Pool({ connectionString: database.url, max: 2 });
+  tasksPool.on('error', () => {});
+
+  /** Rows in `tasks`: the caller owns 100, the rest belong to 9 999 other users. */
+  async function seedTasks(rows) {
+    await tasksPool.query('TRUNCATE tasks');
+    // Filling the table without its list index and building the index once afterwards is
+    // several times faster than maintaining it row by row; the index is the migration's own.
+    await tasksPool.query('DROP INDEX IF EXISTS "IDX_tasks_user_created"');
     await tasksPool.query(
       `INSERT INTO tasks (user_id, title, created_at)
-       SELECT 'user-' || (i % 9999), 'Task ' || i, now() - (i % 86400) * interval '1 second'
-       FROM generate_series($1::int, $2::int) AS i`,
-      [done + 1, done + size],
+       SELECT 'bench-caller', 'Caller task ' || i, now() - i * interval '1 second'
+       FROM generate_series(1, 100) AS i`,
     );
-    if (others > chunk) progress(`  tasks: ${done + size + 100} of ${rows} rows`);
-  }
-  if (others > chunk) progress('  tasks: building the list index');
-  await tasksPool.query(
-    'CREATE INDEX "IDX_tasks_user_created" ON "tasks" ("user_id", "created_at", "id")',
-  );
-  await tasksPool.query('ANALYZE tasks');
-  // The plan of the list's query (what TaskStore.page sends), so a slow row can be told
-  // apart from a missing index at a glance.
-  const { rows: plan } = await tasksPool.query(
-    `EXPLAIN SELECT * FROM tasks WHERE user_id = 'bench-caller'
-     ORDER BY created_at DESC, id DESC LIMIT 21`,
-  );
-  progress(
-    `  plan: ${plan
-      .map((row) => row['QUERY PLAN'].trim())
-      .slice(0, 2)
-      .join(' / ')}`,
-  );
-}
-
-/** Writes `count` distinct tokens (one a line) to a temp file; returns its path. */
-async function mintTokens(alg, count) {
-  const issuer = issuers[alg];
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'authbridge-bench-')), 'tokens');
-  const lines = [];
-  // WebCrypto signs on libuv's thread pool: a batch in flight keeps every core busy.
-  const batch = 64;
-  for (let i = 0; i < count; i += batch) {
-    const size = Math.min(batch, count - i);
-    const signed = await Promise.all(
-      Array.from({ length: size }, (_, k) =>
-        issuer.sign({ sub: `user-${(i + k) % 9999}`, email: `u${i + k}@bench.test`, name: 'U' }),
-      ),
-    );
-    lines.push(...signed);
-    if (Math.floor((i + size) / 10_000) > Math.floor(i / 10_000)) {
-      progress(`  minted ${i + size} of ${count} ${alg} tokens`);
+    const others = rows - 100;
+    const chunk = 100_000;
+    for (let done = 0; done < others; done += chunk) {
+      const size = Math.min(chunk, others - done);
+      await tasksPool.query(
+        `INSERT INTO tasks (user_id, title, created_at)
+         SELECT 'user-' || (i % 9999), 'Task ' || i, now() - (i % 86400) * interval '1 second'
+         FROM generate_series($1::int, $2::int) AS i`,
+        [done + 1, done + size],
+      );
+      if (others > chunk) progress(`  tasks: ${done + size + 100} of ${rows} rows`);
     }
+    if (others > chunk) progress('  tasks: building the list index');
+    await tasksPool.query(
+      'CREATE INDEX "IDX_tasks_user_created" ON "tasks" ("user_id", "created_at", "id")',
+    );
+    await tasksPool.query('ANALYZE tasks');
+    // The plan of the list's query (what TaskStore.page sends), so a slow row can be told
+    // apart from a missing index at a glance.
+    const { rows: plan } = await tasksPool.query(
+      `EXPLAIN SELECT * FROM tasks WHERE user_id = 'bench-caller'
+       ORDER BY created_at DESC, id DESC LIMIT 21`,
+    );
+    progress(
+      `  plan: ${plan
+        .map((row) => row['QUERY PLAN'].trim())
+        .slice(0, 2)
+        .join(' / ')}`,
+    );
   }
-  fs.writeFileSync(file, lines.join('\n'));
-  return file;
-}
 
-async function signUp() {
-  const response = await auth.api.signUpEmail({
-    body: { email: 'caller@bench.test', password: 'bench-password-123', name: 'Bench Caller' },
-    asResponse: true,
+  /**
+   * `count` revoked sessions (none of them the bench's callers), as Better Auth's sign-out
+   * publishes them: a row in the table and a NOTIFY the backend's source listens to.
+   */
+  async function revokeSessions(count) {
+    await tasksPool.query(
+      `INSERT INTO auth_revocation (kind, subject, revoked_at, expires_at)
+       SELECT 'session', 'revoked-' || i, now(), now() + interval '15 minutes'
+       FROM generate_series(1, $1::int) AS i`,
+      [count],
+    );
+    await tasksPool.query(
+      `SELECT pg_notify('auth_revocation', json_build_object(
+         'kind', 'session', 'id', 'revoked-' || i,
+         'at', (extract(epoch FROM now()) * 1000)::bigint)::text)
+       FROM generate_series(1, $1::int) AS i`,
+      [count],
+    );
+    return count;
+  }
+
+  /** Writes `count` distinct tokens (one a line) to a temp file; returns its path. */
+  async function mintTokens(alg, count) {
+    const issuer = issuers[alg];
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'authbridge-bench-')), 'tokens');
+    const lines = [];
+    // WebCrypto signs on libuv's thread pool: a batch in flight keeps every core busy.
+    const batch = 64;
+    for (let i = 0; i < count; i += batch) {
+      const size = Math.min(batch, count - i);
+      const signed = await Promise.all(
+        Array.from({ length: size }, (_, k) =>
+          issuer.sign({
+            sub: `user-${(i + k) % 9999}`,
+            sid: randomUUID(),
+            email: `u${i + k}@bench.test`,
+            name: 'U',
+          }),
+        ),
+      );
+      lines.push(...signed);
+      if (Math.floor((i + size) / 10_000) > Math.floor(i / 10_000)) {
+        progress(`  minted ${i + size} of ${count} ${alg} tokens`);
+      }
+    }
+    fs.writeFileSync(file, lines.join('\n'));
+    return file;
+  }
+
+  async function signUp() {
+    const response = await auth.api.signUpEmail({
+      body: { email: 'caller@bench.test', password: 'bench-password-123', name: 'Bench Caller' },
+      asResponse: true,
+    });
+    if (!response.ok) throw new Error(`sign-up failed: ${response.status}`);
+    return response.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+  }
+
+  let session;
+  let stopping;
+  const commands = {
+    counts: () => ({ ...counts }),
+    // This process's CPU time (both apps, Better Auth, the JWKS server), microseconds.
+    cpu: () => {
+      const { user, system } = process.cpuUsage();
+      return user + system;
+    },
+    token: ({ alg = 'EdDSA', sub = 'bench-caller', sid = randomUUID() }) =>
+      issuers[alg].sign({
+        sub,
+        sid,
+        email: 'caller@bench.test',
+        name: 'Bench Caller',
+      }),
+    mint: ({ alg = 'EdDSA', count }) => mintTokens(alg, count),
+    seed: ({ rows }) => seedTasks(rows),
+    revoke: ({ count }) => revokeSessions(count),
+    session: async () => (session ??= await signUp()),
+    stop: () =>
+      (stopping ??= (async () => {
+        await Promise.all([app.close(), sessionApp.close()]);
+        await new Promise((resolve) => jwksServer.close(resolve));
+        await Promise.all([tasksPool.end(), authPool.end()]);
+        await database.teardown();
+        return true;
+      })()),
+  };
+
+  process.on('message', async ({ id, cmd, ...args }) => {
+    try {
+      const result = await commands[cmd](args);
+      process.send({ id, result });
+      if (cmd === 'stop') process.exit(0);
+    } catch (error) {
+      process.send({ id, error: String(error?.stack ?? error) });
+    }
   });
-  if (!response.ok) throw new Error(`sign-up failed: ${response.status}`);
-  return response.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0])
-    .join('; ');
+  // The harness died: do not leave PostgreSQL behind.
+  process.on('disconnect', () => commands.stop().finally(() => process.exit(1)));
+
+  process.send({
+    type: 'ready',
+    apiUrl: origin,
+    sessionUrl: `http://127.0.0.1:${sessionPort}`,
+    jwksUrl,
+    pid: process.pid,
+  });
 }
 
-let session;
-const commands = {
-  counts: () => ({ ...counts }),
-  token: ({ alg = 'EdDSA', sub = 'bench-caller' }) =>
-    issuers[alg].sign({ sub, email: 'caller@bench.test', name: 'Bench Caller' }),
-  mint: ({ alg = 'EdDSA', count }) => mintTokens(alg, count),
-  seed: ({ rows }) => seedTasks(rows),
-  session: async () => (session ??= await signUp()),
-  stop: async () => {
-    await Promise.all([app.close(), sessionApp.close()]);
-    await new Promise((resolve) => jwksServer.close(resolve));
-    await Promise.all([tasksPool.end(), authPool.end()]);
-    await database.teardown();
-    return true;
-  },
-};
-
-process.on('message', async ({ id, cmd, ...args }) => {
-  try {
-    const result = await commands[cmd](args);
-    process.send({ id, result });
-    if (cmd === 'stop') process.exit(0);
-  } catch (error) {
-    process.send({ id, error: String(error?.stack ?? error) });
-  }
-});
-// The harness died: do not leave PostgreSQL behind.
-process.on('disconnect', () => commands.stop().finally(() => process.exit(1)));
-
-process.send({
-  type: 'ready',
-  apiUrl: origin,
-  sessionUrl: `http://127.0.0.1:${sessionPort}`,
-  jwksUrl,
-  pid: process.pid,
+serve().catch(async (error) => {
+  console.error(`[bench server] ${error?.stack ?? error}`);
+  await database.teardown().catch(() => {});
+  process.exit(1);
 });

@@ -26,7 +26,8 @@ function isStable(rates, { window = 3, tolerance = 0.05 } = {}) {
 
 /**
  * One scenario from its alternated runs: `pairs` is a list of `{ base, run }`, each a
- * measurement `{ rps, p50, p99 }` (milliseconds), the baseline taken right before the
+ * measurement `{ rps, p50, p99, cpuUs? }` (latencies in milliseconds, `cpuUs` the server's
+ * CPU time per request), the baseline taken right before the
  * scenario. The ratio is taken within each pair (so a machine that slows down between
  * pairs does not bias it), and the median of those ratios is reported with its spread
  * (half the range of the ratios).
@@ -40,6 +41,7 @@ function summarizePairs(pairs) {
     if (!(run?.rps >= 0)) throw new RangeError('every run needs an rps');
   }
   const ratios = pairs.map(({ base, run }) => run.rps / base.rps);
+  const cpu = pairs.every(({ base, run }) => base.cpuUs > 0 && run.cpuUs > 0);
   return {
     rps: median(pairs.map(({ run }) => run.rps)),
     p50Ms: median(pairs.map(({ run }) => run.p50)),
@@ -48,6 +50,9 @@ function summarizePairs(pairs) {
     ratioToPublic: median(ratios),
     ratioSpread: (Math.max(...ratios) - Math.min(...ratios)) / 2,
     ratios,
+    // Server CPU per request, when measured: far less sensitive to a busy machine than req/s.
+    cpuUs: cpu ? median(pairs.map(({ run }) => run.cpuUs)) : undefined,
+    baseCpuUs: cpu ? median(pairs.map(({ base }) => base.cpuUs)) : undefined,
   };
 }
 

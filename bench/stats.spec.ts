@@ -67,6 +67,22 @@ describe('summarizePairs', () => {
     expect(summarizePairs([{ base: m(100), run: m(90) }]).ratioSpread).toBe(0);
   });
 
+  it('reports the median server CPU per request when every run measured it', () => {
+    const c = (rps: number, cpuUs?: number) => ({ rps, p50: 1, p99: 5, cpuUs });
+    const summary = summarizePairs([
+      { base: c(1000, 170), run: c(900, 190) },
+      { base: c(1000, 180), run: c(900, 200) },
+      { base: c(1000, 160), run: c(900, 260) },
+    ]);
+    expect(summary.cpuUs).toBe(200);
+    expect(summary.baseCpuUs).toBe(170);
+    const partly = summarizePairs([
+      { base: c(1000, 170), run: c(900, 190) },
+      { base: c(1000), run: c(900, 200) },
+    ]);
+    expect(partly.cpuUs).toBeUndefined();
+  });
+
   it('refuses no pairs and a zero baseline', () => {
     expect(() => summarizePairs([])).toThrow(RangeError);
     expect(() => summarizePairs([{ base: m(0), run: m(1) }])).toThrow(RangeError);
