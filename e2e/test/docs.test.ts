@@ -59,14 +59,16 @@ const SNIPPET_CODES = new Set([
 ]);
 
 // A Nest app compiles as Node does (nodenext); a Next.js app through its bundler.
+// Each file is checked from inside a package whose dependencies its blocks import.
 describe.each([
-  ['libs/nest-auth/README.md', 'nodenext'],
-  ['libs/web-auth/README.md', 'bundler'],
-] as const)('%s', (readme, resolution) => {
+  ['libs/nest-auth/README.md', 'nodenext', 'libs/nest-auth'],
+  ['libs/web-auth/README.md', 'bundler', 'libs/web-auth'],
+  ['docs/using-the-kit.md', 'bundler', 'libs/web-auth'],
+] as const)('%s', (readme, resolution, home) => {
   it('every TypeScript block type-checks against the built libraries', () => {
     // Inside the library's own node_modules: its dependencies (better-auth...) resolve as
     // they do for the library, and no linter or formatter looks there.
-    const dir = path.join(REPO_ROOT, path.dirname(readme), 'node_modules/.readme-blocks');
+    const dir = path.join(REPO_ROOT, home, 'node_modules/.readme-blocks', path.basename(readme));
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     const blocks = codeBlocks(path.join(REPO_ROOT, readme)).filter((b) =>
