@@ -7,7 +7,6 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
 import { serverEnv, type ServerEnv } from '../env';
 import { authRateLimitRules, createRateLimitStore } from '../rate-limit';
 
-
 /** The claims the API needs, and nothing else of the user row. */
 export function jwtPayload(user: { email: string; name: string; role?: unknown }) {
   return {
