@@ -13,6 +13,7 @@ export default tseslint.config(
       '**/coverage/**',
       '**/.nx/**',
       '**/.data/**',
+      '**/test-results/**',
       '**/next-env.d.ts',
     ],
   },
