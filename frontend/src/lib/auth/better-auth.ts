@@ -3,6 +3,7 @@ import { betterAuth } from 'better-auth';
 import { nextCookies } from 'better-auth/next-js';
 import { jwt } from 'better-auth/plugins';
 import { getPool } from '../db';
+import { passwordPolicy } from './password-policy-plugin';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
 import { serverEnv, type ServerEnv } from '../env';
 import { authRateLimitRules, createRateLimitStore } from '../rate-limit';
@@ -69,6 +70,8 @@ export function createAuth(env: ServerEnv) {
         // check would cost a key decrypt and a signature per page view.
         disableSettingJwtHeader: true,
       }),
+      // Refuses common, personal and too simple new passwords on every path that sets one.
+      passwordPolicy(),
       nextCookies(), // must stay last: it turns Set-Cookie of auth.api.* calls into cookies()
     ],
   });
