@@ -10,12 +10,14 @@ export {
 export {
   betterAuthUrl,
   blankAsUnset,
+  flag,
   hasProtocol,
   httpUrl,
   nodeEnv,
   originList,
   port,
   postgresUrl,
+  smtpUrl,
   variable,
 } from './env-fields';
 export {

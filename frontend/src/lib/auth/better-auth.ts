@@ -3,6 +3,7 @@ import { betterAuth } from 'better-auth';
 import { nextCookies } from 'better-auth/next-js';
 import { jwt } from 'better-auth/plugins';
 import { getPool } from '../db';
+import { lifecycleOptions } from './lifecycle-options';
 import { passwordPolicy } from './password-policy-plugin';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
 import { serverEnv, type ServerEnv } from '../env';
@@ -29,14 +30,16 @@ function socialProviders(env: ServerEnv) {
 
 export function createAuth(env: ServerEnv) {
   const pool = getPool(env.databaseUrl);
+  const lifecycle = lifecycleOptions(env);
   return betterAuth({
+    ...lifecycle,
     appName: 'authbridge',
     database: pool,
     secret: env.secret,
     baseURL: env.baseURL,
     trustedOrigins: env.trustedOrigins,
     emailAndPassword: {
-      enabled: true,
+      ...lifecycle.emailAndPassword,
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
       autoSignIn: true,
