@@ -6,6 +6,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { MeModule } from './me/me.module';
 import { TasksModule } from './tasks/tasks.module';
+import { UsersModule } from './users/users.module';
 
 /**
  * The API. Every route needs a verified Better Auth JWT (global guard) unless marked
@@ -39,6 +40,7 @@ export class AppModule {
         HealthModule,
         MeModule,
         TasksModule,
+        UsersModule,
       ],
     };
   }
