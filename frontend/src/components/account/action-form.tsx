@@ -26,6 +26,10 @@ interface ActionFormProps {
   /** Distinguishes several forms on one page (ids, test hooks). */
   id: string;
   danger?: boolean;
+  /** Words added to the button for screen readers only ("Sign out this one: Chrome on Linux"). */
+  submitContext?: string;
+  /** `secondary` for a quiet button. */
+  variant?: 'primary' | 'secondary' | 'danger';
   children?: ReactNode;
 }
 
@@ -42,6 +46,8 @@ export function ActionForm({
   hidden,
   id,
   danger,
+  submitContext,
+  variant,
   children,
 }: ActionFormProps) {
   const [state, formAction, pending] = useActionState(action, {});
@@ -118,11 +124,12 @@ export function ActionForm({
       })}
       <button
         type="submit"
-        className={`button ${danger ? 'danger' : 'primary'}`}
+        className={`button ${variant ?? (danger ? 'danger' : 'primary')}`}
         disabled={pending}
         aria-busy={pending}
       >
         {pending ? pendingLabel : submitLabel}
+        {submitContext ? <span className="visually-hidden">: {submitContext}</span> : null}
       </button>
     </form>
   );

@@ -3,6 +3,7 @@ import { betterAuth } from 'better-auth';
 import { nextCookies } from 'better-auth/next-js';
 import { jwt } from 'better-auth/plugins';
 import { getPool } from '../db';
+import { accountGuard } from './account-guard-plugin';
 import { lifecycleOptions } from './lifecycle-options';
 import { passwordPolicy } from './password-policy-plugin';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
@@ -75,6 +76,8 @@ export function createAuth(env: ServerEnv) {
       }),
       // Refuses common, personal and too simple new passwords on every path that sets one.
       passwordPolicy(),
+      // Account deletion asks for the password on every path.
+      accountGuard(),
       nextCookies(), // must stay last: it turns Set-Cookie of auth.api.* calls into cookies()
     ],
   });

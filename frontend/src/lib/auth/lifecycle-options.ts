@@ -1,6 +1,7 @@
 import 'server-only';
 import type { BetterAuthOptions } from 'better-auth';
 import type { ServerEnv } from '../env';
+import { deleteUserDataInApi } from '../account/delete-user-data';
 import { sendMail } from '../mail/mailer';
 import { resetPasswordMail, verifyEmailMail } from '../mail/templates';
 
@@ -75,6 +76,14 @@ export function lifecycleOptions(env: ServerEnv) {
             ),
         }
       : undefined,
+    user: {
+      deleteUser: {
+        enabled: true,
+        // The API's data of the user goes first, in one transaction; a failure keeps the user.
+        beforeDelete: async (user: { id: string; email: string; name: string }) =>
+          deleteUserDataInApi(env, user),
+      },
+    },
     verification: {
       // Reset tokens are kept hashed: a copy of the database does not hand out reset links.
       storeIdentifier: 'hashed',

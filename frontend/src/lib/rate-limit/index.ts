@@ -23,6 +23,8 @@ export const LIMITED_AUTH_PATHS = {
   requestPasswordReset: '/request-password-reset',
   resetPassword: '/reset-password',
   sendVerificationEmail: '/send-verification-email',
+  changePassword: '/change-password',
+  deleteUser: '/delete-user',
 } as const;
 export type LimitedAuthPath = (typeof LIMITED_AUTH_PATHS)[keyof typeof LIMITED_AUTH_PATHS];
 
@@ -53,7 +55,8 @@ export function createRateLimitStore(options: { redisUrl?: string; pool: Pool })
 /**
  * `rateLimit.customRules` for Better Auth: the configured rule on sign-in and sign-up, and on
  * the paths that send mail or take a reset token (asking for a reset link, setting the new
- * password, resending the verification mail): "rate limited like sign-in".
+ * password, resending the verification mail) and on those that check the current password
+ * (change password, delete account): "rate limited like sign-in".
  */
 export function authRateLimitRules(rule: RateLimitRule): Record<string, RateLimitRule> {
   return {
@@ -62,5 +65,8 @@ export function authRateLimitRules(rule: RateLimitRule): Record<string, RateLimi
     '/request-password-reset': rule,
     '/reset-password': rule,
     '/send-verification-email': rule,
+    // They check the current password: guessing it is limited like signing in.
+    '/change-password': rule,
+    '/delete-user': rule,
   };
 }
