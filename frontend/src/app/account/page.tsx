@@ -25,7 +25,6 @@ const lastSeenFormat = new Intl.DateTimeFormat('en', {
 export default async function AccountPage() {
   const { user, session } = await requireSession('/account');
   const sessions = await listActiveSessions(await headers(), session.id);
-  const others = sessions.filter((s) => !s.current).length;
 
   return (
     <section className="card" aria-labelledby="account-title">
@@ -123,16 +122,15 @@ export default async function AccountPage() {
             </li>
           ))}
         </ul>
-        {others > 0 ? (
-          <ActionForm
-            id="others"
-            action={revokeOtherSessionsAction}
-            fields={[]}
-            submitLabel="Sign out everywhere else"
-            pendingLabel="Signing out…"
-            variant="secondary"
-          />
-        ) : null}
+        {/* Always there, so its message stays once the other sessions are gone. */}
+        <ActionForm
+          id="others"
+          action={revokeOtherSessionsAction}
+          fields={[]}
+          submitLabel="Sign out everywhere else"
+          pendingLabel="Signing out…"
+          variant="secondary"
+        />
       </section>
 
       <section className="account-section" aria-labelledby="delete-title">

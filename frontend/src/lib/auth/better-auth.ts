@@ -3,6 +3,8 @@ import { betterAuth } from 'better-auth';
 import { nextCookies } from 'better-auth/next-js';
 import { jwt } from 'better-auth/plugins';
 import { getPool } from '../db';
+import { auditTrail } from '../audit/audit-plugin';
+import { setAuditHashKey } from '../audit/audit-log';
 import { accountGuard } from './account-guard-plugin';
 import { lifecycleOptions } from './lifecycle-options';
 import { passwordPolicy } from './password-policy-plugin';
@@ -32,6 +34,7 @@ function socialProviders(env: ServerEnv) {
 export function createAuth(env: ServerEnv) {
   const pool = getPool(env.databaseUrl);
   const lifecycle = lifecycleOptions(env);
+  setAuditHashKey(env.secret);
   return betterAuth({
     ...lifecycle,
     appName: 'authbridge',
@@ -78,6 +81,8 @@ export function createAuth(env: ServerEnv) {
       passwordPolicy(),
       // Account deletion asks for the password on every path.
       accountGuard(),
+      // One audit line per account event (lib/audit).
+      auditTrail(),
       nextCookies(), // must stay last: it turns Set-Cookie of auth.api.* calls into cookies()
     ],
   });

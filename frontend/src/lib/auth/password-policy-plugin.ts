@@ -1,6 +1,8 @@
 import 'server-only';
 import type { BetterAuthPlugin } from 'better-auth';
 import { APIError, createAuthMiddleware } from 'better-auth/api';
+import { audit } from '../audit/audit-log';
+import { auditClient } from '../audit/audit-plugin';
 import { passwordProblem } from './password-policy';
 import { PASSWORD_PROBLEM_MESSAGES } from './password-rules';
 
@@ -51,6 +53,13 @@ export function passwordPolicy(): BetterAuthPlugin {
               name: typeof body.name === 'string' ? body.name : undefined,
             });
             if (!problem) return;
+            audit({
+              event: 'password_refused',
+              result: 'failure',
+              reason: PASSWORD_ERROR_CODES[problem],
+              email: typeof body.email === 'string' ? body.email : undefined,
+              ...auditClient(ctx.headers),
+            });
             throw new APIError('BAD_REQUEST', {
               code: PASSWORD_ERROR_CODES[problem],
               message: PASSWORD_PROBLEM_MESSAGES[problem],
