@@ -97,6 +97,20 @@ async function expectSignedOut(page: Page) {
 }
 
 describe('in a real browser', () => {
+  // What each page showed when a test ended: the screenshot a failure needs.
+  afterEach(async () => {
+    const name = expect.getState().currentTestName?.replace(/\W+/g, '-').slice(0, 60) ?? 'test';
+    const pages = contexts.flatMap((context) => context.pages());
+    await Promise.all(
+      pages.map((page, i) =>
+        page
+          .screenshot({ path: path.join(SCREENSHOTS, `account-end-${name}-${i}.png`) })
+          .catch(() => undefined),
+      ),
+    );
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+
   it('email verification: sign-up waits for the mailed link, which signs the user in', async () => {
     const page = await newPage();
     const email = uniqueEmail('verify');
@@ -136,19 +150,19 @@ describe('in a real browser', () => {
 
     const link = linkIn(await mailTo(mail, email, /Reset your/), '/reset-password');
     await page.goto(link.href);
-    await page.getByLabel('New password').fill('password123');
+    await page.getByLabel('New password', { exact: true }).fill('password123');
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await page.getByText(/common or breached/).waitFor();
     await shot(page, '03-reset-common-refused');
 
-    await page.getByLabel('New password').fill(NEW_PASSWORD);
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await page.waitForURL(`${web.url}/sign-in?notice=password_reset`);
     await page.getByText('Your password was changed').waitFor();
 
     // The same link again: refused.
     await page.goto(link.href);
-    await page.getByLabel('New password').fill('another quiet river');
+    await page.getByLabel('New password', { exact: true }).fill('another quiet river');
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await page.getByText(/not valid any more/).waitFor();
 
@@ -173,7 +187,7 @@ describe('in a real browser', () => {
       [id],
     );
     await page.goto(link.href);
-    await page.getByLabel('New password').fill(NEW_PASSWORD);
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await page.getByText(/not valid any more/).waitFor();
     await signIn(page, email, PASSWORD);
@@ -225,12 +239,12 @@ describe('in a real browser', () => {
     await page.goto(`${web.url}/account`);
     const form = page.locator('form#password');
     await form.getByLabel('Current password').fill('not my password');
-    await form.getByLabel('New password').fill(NEW_PASSWORD);
+    await form.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await form.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('That is not your current password.').waitFor();
 
     await form.getByLabel('Current password').fill(PASSWORD);
-    await form.getByLabel('New password').fill(NEW_PASSWORD);
+    await form.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     expect(await form.getByLabel('Sign out every other session').isChecked()).toBe(true);
     await form.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('every other session was signed out').waitFor();

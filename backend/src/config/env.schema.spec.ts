@@ -28,6 +28,7 @@ describe('environment schema', () => {
         jwksUrl: 'http://localhost:3000/api/auth/jwks',
       },
       corsOrigins: ['http://localhost:3000'],
+      logLevels: ['error', 'warn', 'log'],
     });
   });
 
@@ -96,5 +97,18 @@ describe('environment schema', () => {
       databaseUrl: valid.DATABASE_URL,
     });
     expect(() => loadDatabaseConfig({})).toThrow(/^Invalid environment: DATABASE_URL/);
+  });
+
+  it('LOG_LEVEL: the levels up to it; warn by default in production; refuses a bad one', () => {
+    expect(loadConfig({ ...valid, LOG_LEVEL: 'debug' }).logLevels).toEqual([
+      'error',
+      'warn',
+      'log',
+      'debug',
+    ]);
+    expect(loadConfig({ ...valid, NODE_ENV: 'production' }).logLevels).toEqual(['error', 'warn']);
+    expect(errorOf({ ...valid, LOG_LEVEL: 'loud' })).toMatch(
+      /LOG_LEVEL must be one of error, warn, log, debug, verbose/,
+    );
   });
 });

@@ -16,6 +16,15 @@ import { z } from 'zod';
  * (`@authbridge/config`). Every message completes the sentence "<VARIABLE> must ...", so a
  * start-up error names the variable and the rule.
  */
+/** Nest's levels, most to least severe: LOG_LEVEL=debug also logs each refused token's reason. */
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type AppLogLevel = (typeof LOG_LEVELS)[number];
+
+/** The levels Nest prints for LOG_LEVEL (default: warn in production, log elsewhere). */
+function levelsUpTo(level: AppLogLevel): AppLogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
 const envShape = {
   NODE_ENV: nodeEnv(),
   DATABASE_URL: postgresUrl(),
@@ -24,6 +33,9 @@ const envShape = {
   BETTER_AUTH_URL: betterAuthUrl(),
   AUTH_JWKS_URL: httpUrl(),
   CORS_ORIGINS: originList(),
+  LOG_LEVEL: variable(
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  ),
 };
 
 export const envSchema = z.object(envShape).transform((env) => {
@@ -39,6 +51,7 @@ export const envSchema = z.object(envShape).transform((env) => {
     port: env.API_PORT,
     auth: { issuer, audience, jwksUrl },
     corsOrigins: env.CORS_ORIGINS ?? [origin],
+    logLevels: levelsUpTo(env.LOG_LEVEL ?? (env.NODE_ENV === 'production' ? 'warn' : 'log')),
   };
 });
 
