@@ -335,6 +335,68 @@ describe('start-up', () => {
   });
 });
 
+describe('audit trail', () => {
+  // Last but one: the tests above produced the events, in the app's own output.
+  function auditLines(app: Running) {
+    return app
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"type":"audit"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  it('has one structured line per account event, with client and result', () => {
+    const lines = auditLines(web);
+    const seen = new Set(lines.map((l) => `${l.event}:${l.result}:${l.reason ?? ''}`));
+    for (const expected of [
+      'sign_up:success:',
+      'sign_in:success:',
+      'sign_in:failure:INVALID_EMAIL_OR_PASSWORD',
+      'password_refused:failure:PASSWORD_TOO_COMMON',
+      'password_reset_requested:success:',
+      'password_reset_completed:success:',
+      'password_reset_completed:failure:INVALID_TOKEN',
+    ]) {
+      expect([...seen]).toContain(expected);
+    }
+    for (const line of lines) {
+      expect(line).toMatchObject({
+        type: 'audit',
+        time: expect.any(String),
+        ip: expect.stringMatching(/^10\./), // the address the trusted proxy (the test) gave
+        userAgent: expect.any(String),
+      });
+      expect(line.userId ?? line.emailHash ?? line.event).toBeTruthy();
+    }
+    const signUp = lines.find((l) => l.event === 'sign_up' && l.result === 'success')!;
+    expect(signUp.userId).toEqual(expect.any(String));
+    expect(signUp.emailHash).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('never holds an email address, a password, a token or a cookie', () => {
+    for (const line of auditLines(web).concat(auditLines(verifying))) {
+      const text = JSON.stringify(line);
+      expect(text).not.toMatch(/@example\.com/);
+      expect(Object.keys(line).sort()).toEqual(
+        expect.arrayContaining(['event', 'result', 'ip', 'userAgent']),
+      );
+      for (const key of Object.keys(line))
+        expect([
+          'time',
+          'level',
+          'type',
+          'event',
+          'result',
+          'reason',
+          'userId',
+          'emailHash',
+          'ip',
+          'userAgent',
+        ]).toContain(key);
+    }
+  });
+});
+
 describe('logs', () => {
   it('no password, reset token, cookie or secret of these tests is in the app output', () => {
     expectNoSecretsLogged();

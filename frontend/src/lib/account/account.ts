@@ -85,7 +85,9 @@ export async function changePasswordByForm(
       body: { currentPassword, newPassword, revokeOtherSessions: endOthers },
       headers: requestHeaders,
     });
-    if (endOthers) revalidatePath('/account');
+    // No revalidation here: with endOthers Better Auth replaced this session too (the new
+    // cookie is set on this response), and a re-render in this request would still carry
+    // the old one and look signed out. The list is fresh on the next visit.
     return {
       notice: endOthers
         ? ACCOUNT_MESSAGES.passwordChangedOthersEnded
