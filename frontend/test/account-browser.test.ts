@@ -255,7 +255,10 @@ describe('in a real browser', () => {
     await form.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     expect(await form.getByLabel('Sign out every other session').isChecked()).toBe(true);
     await form.getByRole('button', { name: 'Change password' }).click();
+    await page.waitForURL(`${web.url}/account?notice=password_changed_others`);
     await page.getByText('every other session was signed out').waitFor();
+    // Signed in still, with the session Better Auth made for the new password.
+    await page.getByText('(this browser)').waitFor();
 
     await expectSignedOut(other);
     await page.goto(`${web.url}/dashboard`);

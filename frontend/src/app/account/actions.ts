@@ -18,7 +18,15 @@ export async function updateNameAction(_previous: ActionFormState, form: FormDat
 }
 
 export async function changePasswordAction(_previous: ActionFormState, form: FormData) {
-  return changePasswordByForm(form, await headers());
+  const state = await changePasswordByForm(form, await headers());
+  if (!state.notice) return state;
+  // A fresh request: with "sign out every other session" Better Auth replaced this session
+  // too, and only the next request carries the new cookie.
+  redirect(
+    form.get('revokeOtherSessions') === 'on'
+      ? '/account?notice=password_changed_others'
+      : '/account?notice=password_changed',
+  );
 }
 
 export async function revokeSessionAction(_previous: ActionFormState, form: FormData) {

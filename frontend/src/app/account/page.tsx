@@ -3,7 +3,7 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { ActionForm } from '@/components/account/action-form';
-import { listActiveSessions } from '@/lib/account/account';
+import { ACCOUNT_MESSAGES, listActiveSessions } from '@/lib/account/account';
 import { PASSWORD_HINT, PASSWORD_MAX_LENGTH } from '@/lib/auth/password-rules';
 import { requireSession } from '@/lib/session';
 import {
@@ -22,14 +22,27 @@ const lastSeenFormat = new Intl.DateTimeFormat('en', {
   timeZone: 'UTC',
 });
 
-export default async function AccountPage() {
+const NOTICES: Record<string, string> = {
+  password_changed: ACCOUNT_MESSAGES.passwordChanged,
+  password_changed_others: ACCOUNT_MESSAGES.passwordChangedOthersEnded,
+};
+
+export default async function AccountPage({ searchParams }: PageProps<'/account'>) {
+  const { notice } = await searchParams;
   const { user, session } = await requireSession('/account');
+  // Codes only, never text from the URL.
+  const status = typeof notice === 'string' ? NOTICES[notice] : undefined;
   const sessions = await listActiveSessions(await headers(), session.id);
 
   return (
     <section className="card" aria-labelledby="account-title">
       <h1 id="account-title">Your account</h1>
       <p className="muted">Signed in as {user.email}</p>
+      {status ? (
+        <p className="notice" role="status" id="account-notice">
+          {status}
+        </p>
+      ) : null}
 
       <section className="account-section" aria-labelledby="name-title">
         <h2 id="name-title">Name</h2>
