@@ -1,5 +1,6 @@
 import { betterAuth } from 'better-auth';
 import { memoryAdapter } from 'better-auth/adapters/memory';
+import { setAuditSink } from '../audit/audit-log';
 import { passwordProblem } from './password-policy';
 import { PASSWORD_ERROR_CODES, passwordPolicy } from './password-policy-plugin';
 import { PASSWORD_PROBLEM_MESSAGES } from './password-rules';
@@ -42,6 +43,8 @@ describe('passwordProblem (NIST SP 800-63B)', () => {
 });
 
 describe('passwordPolicy plugin', () => {
+  const auditLines: string[] = [];
+  setAuditSink((line) => auditLines.push(line));
   // A real Better Auth instance (memory adapter): the plugin's hook runs on auth.api.* calls,
   // the path the server actions take; test/auth.test.ts covers /api/auth/* over HTTP.
   const auth = betterAuth({
@@ -64,6 +67,8 @@ describe('passwordPolicy plugin', () => {
         message: PASSWORD_PROBLEM_MESSAGES.common,
       },
     });
+    expect(auditLines.at(-1)).toMatch(/"event":"password_refused".*"reason":"PASSWORD_TOO_COMMON"/);
+    expect(auditLines.at(-1)).not.toContain('password123');
     const ctx = await auth.$context;
     expect(await ctx.internalAdapter.findUserByEmail('ada@example.com')).toBeNull();
   });
