@@ -3,7 +3,10 @@
 //   1. a root .env, created from .env.example with a fresh secret on first run;
 //   2. PostgreSQL: DATABASE_URL when set, else the embedded cluster kept in .data/postgres,
 //      held by `tools/postgres.mjs serve` in a process group of its own;
-//   3. the order of shutdown: the apps first, then the database.
+//   3. mail: SMTP_URL when set, else (development only) a local SMTP catcher with a mailbox
+//      page (frontend/server/mail-catcher.mjs); `npm start` needs a real SMTP_URL or
+//      AUTH_EMAIL=false, as production does;
+//   4. the order of shutdown: the apps first, then the catcher and the database.
 // Everything else is Nx's (continuous targets, see nx.json and the apps' package.json):
 // `nx run-many -t dev` builds the libraries, migrates both schemas (frontend:migrate,
 // backend:migrate), starts the libraries' `watch` builds and both apps, prefixes their output
@@ -207,6 +210,38 @@ async function waitFor(url) {
 let shuttingDown = false;
 let apps;
 let database;
+let mailCatcher;
+
+const MAIL_OFF = new Set(['false', '0', 'off', 'no']);
+
+/**
+ * No SMTP_URL in development: a local catcher, so password reset and verification mails can
+ * be read (its page is printed). In production mode, the app's env schema refuses to start
+ * without SMTP_URL; say so before building anything.
+ */
+async function setUpMail(env) {
+  if (
+    env.SMTP_URL ||
+    MAIL_OFF.has(
+      String(env.AUTH_EMAIL ?? '')
+        .trim()
+        .toLowerCase(),
+    )
+  )
+    return;
+  if (prod) {
+    fail(
+      'npm start runs in production mode, where mail must really be sent: set SMTP_URL and MAIL_FROM in .env (or AUTH_EMAIL=false to run without password reset and email verification).',
+    );
+  }
+  const { startMailCatcher } = await import('../frontend/server/mail-catcher.mjs');
+  // The usual catcher ports when free, else any.
+  const listen = async (smtpPort, httpPort) => startMailCatcher({ smtpPort, httpPort });
+  mailCatcher = await listen(1025, 1080).catch(() => listen(0, 0));
+  env.SMTP_URL = mailCatcher.smtpUrl;
+  env.MAIL_FROM ??= 'authbridge (dev) <no-reply@localhost>';
+  say(`no SMTP_URL: mails go to a local catcher; read them at ${mailCatcher.webUrl}`);
+}
 
 async function shutdown(code) {
   if (shuttingDown) return;
@@ -224,6 +259,7 @@ async function shutdown(code) {
     await stopProcessGroup(apps.pid);
     say('apps stopped');
   }
+  if (mailCatcher) await mailCatcher.stop();
   if (database) {
     say('stopping PostgreSQL...');
     await database.stop();
@@ -273,6 +309,7 @@ async function main() {
   fs.mkdirSync(dataDir, { recursive: true });
   await clearStaleProcesses();
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => shutdown(0));
+  await setUpMail(env);
 
   if (env.DATABASE_URL) {
     say('using the PostgreSQL of DATABASE_URL');
@@ -328,6 +365,7 @@ async function main() {
     say(
       `  API  http://localhost:${env.API_PORT}/api  (docs: http://localhost:${env.API_PORT}/api/docs)`,
     );
+    if (mailCatcher) say(`  mail ${mailCatcher.webUrl}  (every mail the app sends, dev only)`);
     say('Ctrl-C stops everything.');
     saveState();
   }

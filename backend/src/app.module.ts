@@ -12,6 +12,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { MeModule } from './me/me.module';
 import { TasksModule } from './tasks/tasks.module';
+import { UsersModule } from './users/users.module';
 
 /** The source that tells this instance of revoked sessions (docs/architecture.md#revocation). */
 function revocationSource(config: RevocationConfig): RevocationSource | undefined {
@@ -58,6 +59,7 @@ export class AppModule {
         HealthModule,
         MeModule,
         TasksModule,
+        UsersModule,
       ],
     };
   }

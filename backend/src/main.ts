@@ -19,7 +19,8 @@ async function bootstrap() {
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: config.nodeEnv === 'production' ? ['error', 'warn'] : ['error', 'warn', 'log'],
+    // LOG_LEVEL=debug adds nest-auth's reason for every refused token (never the token).
+    logger: config.logLevels,
   });
   configureApp(app, config);
 

@@ -100,6 +100,8 @@ describe('built entry points (dist/)', () => {
           AUTH_JWKS_URL: jwks.jwksUrl,
           API_PORT: String(port),
           API_HOST: '127.0.0.1',
+          // The operator's switch for the reason of every refused token.
+          LOG_LEVEL: 'debug',
         }),
       });
       child.stdout!.on('data', (chunk) => (output += chunk));
@@ -121,6 +123,29 @@ describe('built entry points (dist/)', () => {
       expect(output).toContain(`API listening on http://localhost:${port}\n`);
       const res = await fetch(`http://127.0.0.1:${port}/api/health`);
       expect(res.status).toBe(200);
+    });
+
+    it('LOG_LEVEL=debug: logs each refused token by reason, never the token itself', async () => {
+      const expired = await issuer.sign({ sub: 'someone' }, { expiresIn: -120 });
+      const wrongIssuer = await (
+        await TestIssuer.create({ issuer: 'https://evil.example', audience: ISSUER })
+      ).sign({ sub: 'someone' });
+      const before = output.length;
+      for (const token of [expired, wrongIssuer, 'not-a-jwt']) {
+        const res = await fetch(`http://127.0.0.1:${port}/api/me`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(res.status).toBe(401);
+      }
+      const deadline = Date.now() + 20_000;
+      while ((output.slice(before).match(/Unauthorized \(/g) ?? []).length < 3) {
+        if (Date.now() > deadline) throw new Error(`no refusal lines:\n${output.slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const lines = output.slice(before);
+      for (const reason of ['token_expired', 'unknown_key', 'malformed_token'])
+        expect(lines).toContain(`Unauthorized (${reason})`);
+      for (const token of [expired, wrongIssuer]) expect(lines).not.toContain(token);
     });
 
     it('on SIGTERM lets an in-flight request finish, then closes the pool and exits 0', async () => {

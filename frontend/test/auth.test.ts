@@ -462,6 +462,7 @@ describe('start-up', () => {
       BETTER_AUTH_SECRET: 'too-short',
       BETTER_AUTH_URL: 'http://localhost:3000',
       NEXT_PUBLIC_API_URL: 'http://localhost:3001',
+      AUTH_EMAIL: 'false',
     });
     expect(code).toBe(1);
     expect(stderr.trim()).toBe(

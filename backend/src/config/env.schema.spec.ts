@@ -36,6 +36,7 @@ describe('environment schema', () => {
         onOutage: 'poll',
       },
       tokenLifetimeSeconds: 900,
+      logLevels: ['error', 'warn', 'log'],
     });
   });
 
@@ -156,5 +157,18 @@ describe('environment schema', () => {
       databaseUrl: valid.DATABASE_URL,
     });
     expect(() => loadDatabaseConfig({})).toThrow(/^Invalid environment: DATABASE_URL/);
+  });
+
+  it('LOG_LEVEL: the levels up to it; warn by default in production; refuses a bad one', () => {
+    expect(loadConfig({ ...valid, LOG_LEVEL: 'debug' }).logLevels).toEqual([
+      'error',
+      'warn',
+      'log',
+      'debug',
+    ]);
+    expect(loadConfig({ ...valid, NODE_ENV: 'production' }).logLevels).toEqual(['error', 'warn']);
+    expect(errorOf({ ...valid, LOG_LEVEL: 'loud' })).toMatch(
+      /LOG_LEVEL must be one of error, warn, log, debug, verbose/,
+    );
   });
 });

@@ -19,6 +19,15 @@ import { z } from 'zod';
  * (`@authbridge/config`). Every message completes the sentence "<VARIABLE> must ...", so a
  * start-up error names the variable and the rule.
  */
+/** Nest's levels, most to least severe: LOG_LEVEL=debug also logs each refused token's reason. */
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type AppLogLevel = (typeof LOG_LEVELS)[number];
+
+/** The levels Nest prints for LOG_LEVEL (default: warn in production, log elsewhere). */
+function levelsUpTo(level: AppLogLevel): AppLogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
 const envShape = {
   NODE_ENV: nodeEnv(),
   DATABASE_URL: postgresUrl(),
@@ -54,6 +63,9 @@ const envShape = {
       })
       .optional(),
   ),
+  LOG_LEVEL: variable(
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  ),
 };
 
 /** How the API learns of revoked sessions: not at all, or through one channel. */
@@ -78,6 +90,7 @@ export const envSchema = z.object(envShape).transform((env) => {
     revocation: revocationConfig(env),
     /** The web app's JWT lifetime: how long the API remembers a revocation. */
     tokenLifetimeSeconds: env.AUTH_JWT_LIFETIME_SECONDS,
+    logLevels: levelsUpTo(env.LOG_LEVEL ?? (env.NODE_ENV === 'production' ? 'warn' : 'log')),
   };
 });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import type { TaskCursor } from './task-cursor';
 import { Task } from './task.entity';
 
@@ -87,5 +87,15 @@ export class OwnerTasks {
   async remove(id: string): Promise<boolean> {
     const result = await this.repository.delete({ id, userId: this.ownerId });
     return Boolean(result.affected);
+  }
+
+  /**
+   * Deletes every task of this owner; with `manager`, inside that transaction (account
+   * deletion removes all of a user's data at once). Returns how many were deleted.
+   */
+  async removeAll(manager?: EntityManager): Promise<number> {
+    const repository = manager ? manager.getRepository(Task) : this.repository;
+    const result = await repository.delete({ userId: this.ownerId });
+    return result.affected ?? 0;
   }
 }

@@ -9,5 +9,6 @@ import { TasksService } from './tasks.service';
   imports: [TypeOrmModule.forFeature([Task])],
   controllers: [TasksController],
   providers: [TaskStore, TasksService],
+  exports: [TaskStore],
 })
 export class TasksModule {}

@@ -22,6 +22,7 @@ const CALLS: Record<string, { query?: string; body?: Record<string, unknown>; ok
     ok: 200,
   },
   'DELETE /api/users/:userId/tasks/:taskId': { ok: 204 },
+  'DELETE /api/users/:userId': { ok: 200 },
 };
 const KNOWN_PARAMS = new Set(['userId', 'taskId']);
 

@@ -8,6 +8,7 @@ import { signOut } from '@/lib/auth/sign-out';
 import { signUpWithPassword } from '@/lib/auth/sign-up';
 import { startSocialSignIn, type SocialProvider } from '@/lib/auth/social';
 import { authPageUrl } from '@/lib/auth-page-url';
+import { serverEnv } from '@/lib/env';
 import { safeReturnUrl } from '@/lib/safe-redirect';
 
 // Thin on purpose: each action reads the request, calls its room in lib/auth (validation,
@@ -17,6 +18,8 @@ import { safeReturnUrl } from '@/lib/safe-redirect';
 export async function signUpAction(_previous: AuthFormState, form: FormData) {
   const result = await signUpWithPassword(form, await headers());
   if (!result.ok) return result.state;
+  // Sign-in waits for a confirmed address: no session yet, the mail is on its way.
+  if (serverEnv().requireEmailVerification) redirect('/verify-email');
   redirect(safeReturnUrl(form.get('returnUrl')));
 }
 

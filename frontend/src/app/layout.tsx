@@ -27,6 +27,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               {session ? (
                 <>
                   <Link href="/dashboard">Tasks</Link>
+                  <Link href="/account">Account</Link>
                   <span className="who" title={session.user.email}>
                     {session.user.name}
                   </span>

@@ -1,10 +1,17 @@
 import Link from 'next/link';
 import { getSession } from '@/lib/session';
+import '@/components/account/account.css';
 
-export default async function HomePage() {
+export default async function HomePage({ searchParams }: PageProps<'/'>) {
   const session = await getSession();
+  const { notice } = await searchParams;
   return (
     <section className="hero" aria-labelledby="home-title">
+      {notice === 'account_deleted' ? (
+        <p className="notice" role="status">
+          Your account and all your tasks were deleted.
+        </p>
+      ) : null}
       <h1 id="home-title">Your tasks, for your eyes only.</h1>
       <p className="lead">
         authbridge signs you in with Better Auth in this Next.js app, then talks to a separate Tasks

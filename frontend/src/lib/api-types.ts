@@ -36,6 +36,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete all of the caller's data
+         * @description Every task of the caller, in one transaction. Idempotent: a second call deletes nothing and says so.
+         */
+        delete: operations["UsersController_deleteAll"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{userId}/tasks": {
         parameters: {
             query?: never;
@@ -84,6 +104,13 @@ export interface components {
             description?: string | null;
             /** @example Buy milk */
             title: string;
+        };
+        DeletedUserDataResponse: {
+            /**
+             * @description How many tasks were deleted.
+             * @example 3
+             */
+            tasks: number;
         };
         HealthResponse: {
             /** @enum {string} */
@@ -186,6 +213,42 @@ export interface operations {
             };
             /** @description No token, or an invalid or expired one. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsersController_deleteAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The caller's user id (the token's `sub`). */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedUserDataResponse"];
+                };
+            };
+            /** @description No token, or an invalid or expired one. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description :userId is not the caller. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

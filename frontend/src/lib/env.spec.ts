@@ -113,4 +113,51 @@ describe('server env schema', () => {
     expect(errorOf({ ...valid, BETTER_AUTH_SECRET: 'hunter2' })).not.toContain('hunter2');
     expect(errorOf({ ...valid, DATABASE_URL: 'mysql://u:hunter2@x/db' })).not.toContain('hunter2');
   });
+
+  describe('mail', () => {
+    const prod = { ...valid, NODE_ENV: 'production' };
+
+    it('production with mail on stops without SMTP_URL and MAIL_FROM, naming both', () => {
+      const message = errorOf(prod);
+      expect(message).toMatch(/SMTP_URL must be set in production/);
+      expect(message).toMatch(/AUTH_EMAIL=false/);
+      expect(message).toMatch(/MAIL_FROM must be set in production/);
+    });
+
+    it('production runs without mail when AUTH_EMAIL=false, and then requires no verification', () => {
+      expect(parseServerEnv({ ...prod, AUTH_EMAIL: 'false' })).toMatchObject({
+        mail: { enabled: false, smtpUrl: undefined },
+        requireEmailVerification: false,
+      });
+    });
+
+    it('production with SMTP: verification required by default; development: not', () => {
+      const env = parseServerEnv({
+        ...prod,
+        SMTP_URL: 'smtps://u:p@mail.example.com:465',
+        MAIL_FROM: 'a <a@example.com>',
+      });
+      expect(env.mail).toEqual({
+        enabled: true,
+        smtpUrl: 'smtps://u:p@mail.example.com:465',
+        from: 'a <a@example.com>',
+      });
+      expect(env.requireEmailVerification).toBe(true);
+      expect(parseServerEnv(valid).requireEmailVerification).toBe(false);
+      expect(
+        parseServerEnv({ ...valid, AUTH_REQUIRE_EMAIL_VERIFICATION: 'on' })
+          .requireEmailVerification,
+      ).toBe(true);
+    });
+
+    it('refuses a non-SMTP URL and a bad flag, never echoing the URL', () => {
+      expect(errorOf({ ...valid, SMTP_URL: 'http://u:hunter2@x' })).toMatch(
+        /^Invalid environment: SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/,
+      );
+      expect(errorOf({ ...valid, SMTP_URL: 'http://u:hunter2@x' })).not.toContain('hunter2');
+      expect(errorOf({ ...valid, AUTH_REQUIRE_EMAIL_VERIFICATION: 'maybe' })).toMatch(
+        /AUTH_REQUIRE_EMAIL_VERIFICATION must be true or false/,
+      );
+    });
+  });
 });

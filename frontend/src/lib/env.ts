@@ -1,6 +1,7 @@
 import {
   betterAuthEndpoints,
   betterAuthUrl,
+  flag,
   hasProtocol,
   httpUrl,
   jwtAlgorithm,
@@ -10,6 +11,7 @@ import {
   parseEnvironment,
   port,
   postgresUrl,
+  smtpUrl,
   variable,
   type Environment,
 } from '@authbridge/config';
@@ -85,52 +87,93 @@ const shape = {
   ),
   AUTH_RATE_LIMIT_MAX: positiveInt('must be a whole number of attempts, 1 or more'),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: positiveInt('must be a whole number of seconds, 1 or more'),
+  SMTP_URL: smtpUrl(),
+  MAIL_FROM: optionalString,
+  AUTH_EMAIL: flag(),
+  AUTH_REQUIRE_EMAIL_VERIFICATION: flag(),
 };
+
+/**
+ * Mail is on unless AUTH_EMAIL=false. In production it needs SMTP_URL (and MAIL_FROM): a
+ * "forgot password" that silently sends nothing loses accounts. In development, `npm run dev`
+ * starts a local catcher and sets SMTP_URL (frontend README, "Mail").
+ */
+function checkMail(env: z.infer<z.ZodObject<typeof shape>>, ctx: z.RefinementCtx) {
+  if (env.NODE_ENV !== 'production' || env.AUTH_EMAIL === false) return;
+  if (!env.SMTP_URL)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SMTP_URL'],
+      message:
+        'must be set in production: password reset and email verification send mail (smtps://user:password@host:465), or set AUTH_EMAIL=false to run without them',
+    });
+  if (!env.MAIL_FROM)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MAIL_FROM'],
+      message:
+        'must be set in production when mail is on, e.g. "authbridge <no-reply@example.com>"',
+    });
+}
 
 /** A provider is on only when both its id and its secret are set. */
 function pair(id: string | undefined, secret: string | undefined) {
   return id && secret ? { clientId: id, clientSecret: secret } : undefined;
 }
 
-export const serverEnvSchema = z.object(shape).transform((env) => {
-  // Better Auth's baseURL, and the iss/aud of its JWTs: the one derivation the API verifies with.
-  const { origin, issuer, audience } = betterAuthEndpoints(env.BETTER_AUTH_URL);
-  return {
-    nodeEnv: env.NODE_ENV,
-    secret: env.BETTER_AUTH_SECRET,
-    /** Origin of this app: Better Auth's baseURL. */
-    baseURL: origin,
-    /** `iss` of the JWTs this app signs (the API expects the same, see @authbridge/config). */
-    issuer,
-    /** `aud` of the JWTs this app signs. */
-    audience,
-    databaseUrl: env.DATABASE_URL,
-    apiUrl: new URL(env.NEXT_PUBLIC_API_URL).origin,
-    webPort: env.WEB_PORT,
-    trustedOrigins: [origin, ...(env.TRUSTED_ORIGINS ?? [])].filter(
-      (o, i, all) => all.indexOf(o) === i,
-    ),
-    social: {
-      google: pair(env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET),
-      github: pair(env.GITHUB_CLIENT_ID, env.GITHUB_CLIENT_SECRET),
-    },
-    redisUrl: env.REDIS_URL,
-    /**
-     * Reverse proxies in front of the app whose X-Forwarded-For entries are believed
-     * (server/client-address.mjs). 0: none, the socket's peer is the client.
-     */
-    trustProxyHops: env.TRUST_PROXY_HOPS ?? 0,
-    /** Algorithm of the JWT signing key (the API accepts only this one). */
-    jwtAlgorithm: env.AUTH_JWT_ALGORITHM,
-    /** Lifetime of the API's JWTs, in seconds (`exp` = `iat` + this). Default 900. */
-    jwtLifetimeSeconds: env.AUTH_JWT_LIFETIME_SECONDS,
-    jwtRotationDays: env.AUTH_JWT_ROTATION_DAYS || undefined,
-    rateLimit: {
-      max: env.AUTH_RATE_LIMIT_MAX ?? 3,
-      windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_SECONDS ?? 10,
-    },
-  };
-});
+export const serverEnvSchema = z
+  .object(shape)
+  .superRefine(checkMail)
+  .transform((env) => {
+    // Better Auth's baseURL, and the iss/aud of its JWTs: the one derivation the API verifies with.
+    const { origin, issuer, audience } = betterAuthEndpoints(env.BETTER_AUTH_URL);
+    return {
+      nodeEnv: env.NODE_ENV,
+      secret: env.BETTER_AUTH_SECRET,
+      /** Origin of this app: Better Auth's baseURL. */
+      baseURL: origin,
+      /** `iss` of the JWTs this app signs (the API expects the same, see @authbridge/config). */
+      issuer,
+      /** `aud` of the JWTs this app signs. */
+      audience,
+      databaseUrl: env.DATABASE_URL,
+      apiUrl: new URL(env.NEXT_PUBLIC_API_URL).origin,
+      webPort: env.WEB_PORT,
+      trustedOrigins: [origin, ...(env.TRUSTED_ORIGINS ?? [])].filter(
+        (o, i, all) => all.indexOf(o) === i,
+      ),
+      social: {
+        google: pair(env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET),
+        github: pair(env.GITHUB_CLIENT_ID, env.GITHUB_CLIENT_SECRET),
+      },
+      redisUrl: env.REDIS_URL,
+      /**
+       * Reverse proxies in front of the app whose X-Forwarded-For entries are believed
+       * (server/client-address.mjs). 0: none, the socket's peer is the client.
+       */
+      trustProxyHops: env.TRUST_PROXY_HOPS ?? 0,
+      /** Algorithm of the JWT signing key (the API accepts only this one). */
+      jwtAlgorithm: env.AUTH_JWT_ALGORITHM,
+      /** Lifetime of the API's JWTs, in seconds (`exp` = `iat` + this). Default 900. */
+      jwtLifetimeSeconds: env.AUTH_JWT_LIFETIME_SECONDS,
+      jwtRotationDays: env.AUTH_JWT_ROTATION_DAYS || undefined,
+      rateLimit: {
+        max: env.AUTH_RATE_LIMIT_MAX ?? 3,
+        windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_SECONDS ?? 10,
+      },
+      mail: {
+        /** Password reset and email verification send mail (AUTH_EMAIL, default on). */
+        enabled: env.AUTH_EMAIL !== false,
+        /** Unset only outside production: then mail is logged as not sent. */
+        smtpUrl: env.SMTP_URL,
+        from: env.MAIL_FROM ?? 'authbridge <no-reply@localhost>',
+      },
+      /** Sign-in waits for a verified email: default on in production (when mail is), off elsewhere. */
+      requireEmailVerification:
+        env.AUTH_EMAIL !== false &&
+        (env.AUTH_REQUIRE_EMAIL_VERIFICATION ?? env.NODE_ENV === 'production'),
+    };
+  });
 
 export type ServerEnv = z.output<typeof serverEnvSchema>;
 

@@ -105,6 +105,13 @@ export interface WebOptions {
    * reverse proxy in front of the app: 1. Default: unset (no proxy, the socket decides).
    */
   trustProxyHops?: number;
+  /**
+   * SMTP_URL (a test's mail catcher, server/mail-catcher.mjs): mail on (password reset,
+   * verification mails). Default: unset, and AUTH_EMAIL=false, as production without SMTP.
+   */
+  smtpUrl?: string;
+  /** AUTH_REQUIRE_EMAIL_VERIFICATION. Default: false. */
+  requireEmailVerification?: boolean;
   env?: Record<string, string | undefined>;
 }
 
@@ -119,6 +126,10 @@ export function webEnv(port: number, options: WebOptions): Record<string, string
     AUTH_RATE_LIMIT_MAX: options.rateLimitMax?.toString(),
     AUTH_RATE_LIMIT_WINDOW_SECONDS: options.rateLimitWindowSeconds?.toString(),
     TRUST_PROXY_HOPS: options.trustProxyHops?.toString(),
+    AUTH_EMAIL: options.smtpUrl ? 'true' : 'false',
+    SMTP_URL: options.smtpUrl,
+    MAIL_FROM: options.smtpUrl ? 'authbridge tests <no-reply@authbridge.test>' : undefined,
+    AUTH_REQUIRE_EMAIL_VERIFICATION: options.requireEmailVerification ? 'true' : 'false',
     ...options.env,
   };
 }

@@ -187,3 +187,42 @@ export function jwtLifetimeSeconds(): z.ZodType<number> {
       .default(900),
   );
 }
+
+/**
+ * An optional SMTP connection URL for nodemailer: `smtp://` (STARTTLS when the server offers
+ * it) or `smtps://` (TLS from the start), credentials in the user part.
+ *
+ * @example
+ * SMTP_URL: smtpUrl(), // smtps://user:pass@mail.example.com:465
+ */
+export function smtpUrl(): z.ZodType<string | undefined> {
+  return variable(
+    z
+      .string()
+      .refine((v) => hasProtocol(v, ['smtp:', 'smtps:']), {
+        error:
+          'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@mail.example.com:465',
+      })
+      .optional(),
+  );
+}
+
+/**
+ * An optional on/off switch: true, false, 1, 0, on, off, yes, no (any case); unset stays
+ * undefined so the app can choose a default per environment.
+ *
+ * @example
+ * AUTH_REQUIRE_EMAIL_VERIFICATION: flag(),
+ */
+export function flag(): z.ZodType<boolean | undefined> {
+  return variable(
+    z
+      .string()
+      .transform((v) => v.trim().toLowerCase())
+      .refine((v) => ['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'].includes(v), {
+        error: 'must be true or false (also 1/0, on/off, yes/no)',
+      })
+      .transform((v) => ['true', '1', 'on', 'yes'].includes(v))
+      .optional(),
+  );
+}

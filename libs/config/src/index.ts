@@ -10,6 +10,7 @@ export {
 export {
   betterAuthUrl,
   blankAsUnset,
+  flag,
   hasProtocol,
   httpUrl,
   JWT_ALGORITHMS,
@@ -20,6 +21,7 @@ export {
   originList,
   port,
   postgresUrl,
+  smtpUrl,
   variable,
 } from './env-fields';
 export {

@@ -1,13 +1,15 @@
 // /sign-in: the email-and-password form, social buttons, and the notice a failed social
 // sign-in or a rate limit sent the visitor back with. Signed in already: on to returnUrl.
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { signInAction } from '@/app/actions';
 import { AuthForm } from '@/components/auth-form';
 import { SocialButtons } from '@/components/social-buttons';
-import { signInNotice } from '@/lib/auth/notices';
+import { signInNotice, signInStatus } from '@/lib/auth/notices';
 import { safeReturnUrl } from '@/lib/safe-redirect';
 import { getSession } from '@/lib/session';
+import '@/components/account/account.css';
 
 export const metadata: Metadata = { title: 'Sign in · authbridge' };
 
@@ -18,12 +20,20 @@ export default async function SignInPage({ searchParams }: PageProps<'/sign-in'>
   return (
     <section className="card narrow" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
+      {signInStatus(params.notice) ? (
+        <p className="notice" role="status">
+          {signInStatus(params.notice)}
+        </p>
+      ) : null}
       <AuthForm
         mode="sign-in"
         action={signInAction}
         returnUrl={returnUrl}
         notice={signInNotice(params.error, params.retry)}
       />
+      <p className="forgot">
+        <Link href="/forgot-password">Forgot password?</Link>
+      </p>
       <SocialButtons returnUrl={returnUrl} />
     </section>
   );

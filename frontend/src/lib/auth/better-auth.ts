@@ -3,6 +3,11 @@ import { betterAuth } from 'better-auth';
 import { nextCookies } from 'better-auth/next-js';
 import { jwt } from 'better-auth/plugins';
 import { getPool } from '../db';
+import { auditTrail } from '../audit/audit-plugin';
+import { setAuditHashKey } from '../audit/audit-log';
+import { accountGuard } from './account-guard-plugin';
+import { lifecycleOptions } from './lifecycle-options';
+import { passwordPolicy } from './password-policy-plugin';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
 import { serverEnv, type ServerEnv } from '../env';
 import { authRateLimitRules, createRateLimitStore } from '../rate-limit';
@@ -33,14 +38,17 @@ function socialProviders(env: ServerEnv) {
 
 export function createAuth(env: ServerEnv) {
   const pool = getPool(env.databaseUrl);
+  const lifecycle = lifecycleOptions(env);
+  setAuditHashKey(env.secret);
   return betterAuth({
+    ...lifecycle,
     appName: 'authbridge',
     database: pool,
     secret: env.secret,
     baseURL: env.baseURL,
     trustedOrigins: env.trustedOrigins,
     emailAndPassword: {
-      enabled: true,
+      ...lifecycle.emailAndPassword,
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
       autoSignIn: true,
@@ -78,6 +86,12 @@ export function createAuth(env: ServerEnv) {
         disableSettingJwtHeader: true,
       }),
       revocation({ pool, redisUrl: env.redisUrl }),
+      // Refuses common, personal and too simple new passwords on every path that sets one.
+      passwordPolicy(),
+      // Account deletion asks for the password on every path.
+      accountGuard(),
+      // One audit line per account event (lib/audit).
+      auditTrail(),
       nextCookies(), // must stay last: it turns Set-Cookie of auth.api.* calls into cookies()
     ],
   });

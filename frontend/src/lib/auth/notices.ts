@@ -20,3 +20,16 @@ export function signInNotice(error: unknown, retry: unknown): string | undefined
   if (error === 'client_unknown') return AUTH_MESSAGES.clientUnknown;
   return AUTH_MESSAGES.socialFailed;
 }
+
+/**
+ * The good news for `/sign-in?notice=<code>` (a finished password reset). Codes only, like
+ * `signInNotice`.
+ *
+ * @example
+ * signInStatus('password_reset'); // 'Your password was changed ...'
+ */
+export function signInStatus(notice: unknown): string | undefined {
+  if (notice === 'password_reset')
+    return 'Your password was changed and every session was signed out. Sign in with the new password.';
+  return undefined;
+}

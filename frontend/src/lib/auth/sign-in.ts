@@ -2,6 +2,7 @@ import 'server-only';
 import { LIMITED_AUTH_PATHS } from '../rate-limit';
 import { getAuth } from './better-auth';
 import { fieldFailure, type AttemptResult } from './form-state';
+import { VERIFY_MESSAGES } from './email-verification';
 import { AUTH_MESSAGES } from './messages';
 import { runPasswordAttempt } from './password-attempt';
 import { formText, signInSchema } from './schemas';
@@ -31,6 +32,10 @@ export function signInWithPassword(
       // Unknown email and wrong password get the same words (and Better Auth the same code).
       if (error.status === 'UNAUTHORIZED' || error.body?.code === 'INVALID_EMAIL_OR_PASSWORD') {
         return { ok: false, state: { error: AUTH_MESSAGES.wrongCredentials, values } };
+      }
+      if (error.body?.code === 'EMAIL_NOT_VERIFIED') {
+        // Only after the right password: Better Auth has mailed a fresh link (sendOnSignIn).
+        return { ok: false, state: { error: VERIFY_MESSAGES.notVerified, values } };
       }
       if (error.body?.code === 'INVALID_EMAIL') {
         return fieldFailure('email', AUTH_MESSAGES.emailInvalid, values);

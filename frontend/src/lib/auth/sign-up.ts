@@ -4,6 +4,7 @@ import { getAuth } from './better-auth';
 import { fieldFailure, type AttemptResult } from './form-state';
 import { AUTH_MESSAGES } from './messages';
 import { runPasswordAttempt } from './password-attempt';
+import { PASSWORD_ERROR_CODES } from './password-policy-plugin';
 import { formText, signUpSchema } from './schemas';
 
 /**
@@ -36,6 +37,11 @@ export function signUpWithPassword(
           return fieldFailure('password', AUTH_MESSAGES.passwordTooShort, values);
         case 'PASSWORD_TOO_LONG':
           return fieldFailure('password', AUTH_MESSAGES.passwordTooLong, values);
+        case PASSWORD_ERROR_CODES.common:
+        case PASSWORD_ERROR_CODES.personal:
+        case PASSWORD_ERROR_CODES.repetitive:
+          // The password policy plugin's refusal: its message says which rule.
+          return fieldFailure('password', error.body?.message ?? AUTH_MESSAGES.unexpected, values);
         case 'INVALID_EMAIL':
           return fieldFailure('email', AUTH_MESSAGES.emailInvalid, values);
         default:

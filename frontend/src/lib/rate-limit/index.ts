@@ -20,6 +20,11 @@ export const LIMITED_AUTH_PATHS = {
   signInEmail: '/sign-in/email',
   signUpEmail: '/sign-up/email',
   signInSocial: '/sign-in/social',
+  requestPasswordReset: '/request-password-reset',
+  resetPassword: '/reset-password',
+  sendVerificationEmail: '/send-verification-email',
+  changePassword: '/change-password',
+  deleteUser: '/delete-user',
 } as const;
 export type LimitedAuthPath = (typeof LIMITED_AUTH_PATHS)[keyof typeof LIMITED_AUTH_PATHS];
 
@@ -47,7 +52,21 @@ export function createRateLimitStore(options: { redisUrl?: string; pool: Pool })
   return createRedisRateLimitStore(globalForRedis.__authbridgeRedis);
 }
 
-/** `rateLimit.customRules` for Better Auth: the configured rule on sign-in and sign-up. */
+/**
+ * `rateLimit.customRules` for Better Auth: the configured rule on sign-in and sign-up, and on
+ * the paths that send mail or take a reset token (asking for a reset link, setting the new
+ * password, resending the verification mail) and on those that check the current password
+ * (change password, delete account): "rate limited like sign-in".
+ */
 export function authRateLimitRules(rule: RateLimitRule): Record<string, RateLimitRule> {
-  return { '/sign-in/*': rule, '/sign-up/*': rule };
+  return {
+    '/sign-in/*': rule,
+    '/sign-up/*': rule,
+    '/request-password-reset': rule,
+    '/reset-password': rule,
+    '/send-verification-email': rule,
+    // They check the current password: guessing it is limited like signing in.
+    '/change-password': rule,
+    '/delete-user': rule,
+  };
 }
