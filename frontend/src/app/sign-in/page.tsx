@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { signInAction } from '@/app/actions';
 import { AuthForm } from '@/components/auth-form';
 import { SocialButtons } from '@/components/social-buttons';
-import { signInNotice } from '@/lib/auth/notices';
+import { signInNotice, signInReason } from '@/lib/auth/notices';
 import { safeReturnUrl } from '@/lib/safe-redirect';
 import { getSession } from '@/lib/session';
 
@@ -15,9 +15,15 @@ export default async function SignInPage({ searchParams }: PageProps<'/sign-in'>
   const params = await searchParams;
   const returnUrl = safeReturnUrl(params.returnUrl);
   if (await getSession()) redirect(returnUrl);
+  const reason = signInReason(params.reason);
   return (
     <section className="card narrow" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
+      {reason ? (
+        <p className="notice" id="sign-in-reason">
+          {reason}
+        </p>
+      ) : null}
       <AuthForm
         mode="sign-in"
         action={signInAction}

@@ -20,3 +20,15 @@ export function signInNotice(error: unknown, retry: unknown): string | undefined
   if (error === 'client_unknown') return AUTH_MESSAGES.clientUnknown;
   return AUTH_MESSAGES.socialFailed;
 }
+
+/**
+ * The note for `/sign-in?reason=<code>`: why the visitor was sent here. Codes only.
+ *
+ * @example
+ * signInReason('session_ended'); // 'Your session ended, sign in again.'
+ */
+export function signInReason(reason: unknown): string | undefined {
+  if (reason === 'session_ended') return AUTH_MESSAGES.sessionEnded;
+  if (reason === 'sign_in_required') return AUTH_MESSAGES.signInToContinue;
+  return undefined;
+}
