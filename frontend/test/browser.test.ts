@@ -29,6 +29,8 @@ let browser: Browser;
 let page: Page;
 /** CSP violations the pages reported (console messages and securitypolicyviolation events). */
 const violations: string[] = [];
+/** Every URL the page asked for and got a 404 (a missing favicon shows up here). */
+const notFound: string[] = [];
 /** Every JWT the page fetched from /api/auth/token. */
 const tokens: string[] = [];
 
@@ -50,6 +52,7 @@ function watch(target: Page, into: string[]) {
     }
   });
   target.on('response', async (response) => {
+    if (response.status() === 404) notFound.push(response.url());
     if (!response.url().endsWith('/api/auth/token') || response.status() !== 200) return;
     const { token } = (await response.json().catch(() => ({}))) as { token?: string };
     if (token) {
@@ -111,8 +114,17 @@ async function focusedCheckbox() {
 
 /** Pauses the page's clock: no timer of the page fires until `runFor` or `resume`. */
 async function pauseClock() {
-  const now = await page.evaluate(() => Date.now());
-  await page.clock.pauseAt(now + 10);
+  // The page's clock flows while we ask it the time: pause a second ahead, and ask again
+  // if even that has passed (a slow machine), rather than race it.
+  for (;;) {
+    const now = await page.evaluate(() => Date.now());
+    try {
+      await page.clock.pauseAt(now + 1_000);
+      return;
+    } catch (error) {
+      if (!/to the past/.test(String(error))) throw error;
+    }
+  }
 }
 
 /**
@@ -133,6 +145,25 @@ async function deleteTask(title: string, { answered = true } = {}) {
   if (answered) await request.response();
 }
 
+/** WCAG's relative luminance of an `rgb(r, g, b)` / `rgba(...)` colour. */
+function luminance(color: string): number {
+  const [r, g, b] = color
+    .match(/[\d.]+/g)!
+    .slice(0, 3)
+    .map(Number) as [number, number, number];
+  const linear = (channel: number) => {
+    const c = channel / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+}
+
+/** WCAG's contrast ratio of two colours (1 to 21). */
+function contrast(a: string, b: string): number {
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (light + 0.05) / (dark + 0.05);
+}
+
 /** Stops the Tasks API (the server's and the browser's requests to it both fail). */
 async function stopApi() {
   await api.stop();
@@ -143,8 +174,42 @@ async function startApiAgain() {
   api = await startApi({ databaseUrl: databaseUrl(), webUrl: web.url, port: api.port });
 }
 
-async function shot(name: string) {
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's violations on the page as it is now (WCAG 2.2 A/AA and best practices). Its
+ * source goes in through `evaluate`, which the page's CSP does not apply to.
+ */
+async function axeViolations(): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+    const result = await axe.run(document, {
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'best-practice'],
+      },
+      resultTypes: ['violations'],
+    });
+    return result.violations.map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,
+    );
+  });
+}
+
+/**
+ * A screenshot of the page in its current state, and axe-core on that same state: every
+ * state the suite shows is checked for accessibility (0 violations), not only the first.
+ * `axe: false` only where scripts are off (axe is a script).
+ */
+async function shot(name: string, { axe = true } = {}) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  if (axe)
+    expect({ state: name, violations: await axeViolations() }).toEqual({
+      state: name,
+      violations: [],
+    });
 }
 
 beforeAll(async () => {
@@ -369,6 +434,75 @@ describe('in a real browser', () => {
     expect(await page.getByRole('checkbox', { name: 'Not this title' }).count()).toBe(0);
   });
 
+  it('task rows: the title does not tick, a quiet delete, one line on a phone, a count', async () => {
+    const title = 'Write the quarterly report';
+    const checkbox = page.getByRole('checkbox', { name: title });
+    expect(await checkbox.isChecked()).toBe(true);
+    // Clicking the title (to read it, to select it) leaves the task as it was.
+    await page.locator('.task .title', { hasText: title }).click();
+    expect(await checkbox.isChecked()).toBe(true);
+    expect(await page.locator('li.task[aria-busy="true"]').count()).toBe(0);
+    // Delete is an icon button, named for screen readers, not a red "Delete" on every row.
+    const remove = page.getByRole('button', { name: `Delete “${title}”` });
+    expect((await remove.innerText()).trim()).toBe('');
+    expect(await remove.evaluate((button) => button.classList.contains('danger'))).toBe(false);
+    expect(await page.locator('#task-count').innerText()).toBe('1 task, 1 done');
+
+    // On a 375 px phone the checkbox, the title and the buttons share one line.
+    await page.setViewportSize({ width: 375, height: 740 });
+    const rows = await page.locator('li.task').evaluateAll((items) =>
+      items.map((item) => {
+        const box = (selector: string) => item.querySelector(selector)!.getBoundingClientRect();
+        const [check, actions] = [box('input[type="checkbox"]'), box('.task-actions')];
+        return { sameLine: actions.top < check.bottom && check.top < actions.bottom };
+      }),
+    );
+    expect(rows).toEqual([{ sameLine: true }]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      375,
+    );
+    await page.setViewportSize({ width: 1024, height: 720 });
+  });
+
+  it('the focus ring has at least 3:1 contrast with what is around it', async () => {
+    // From the keyboard (Tab), so :focus-visible applies as it does for a keyboard user.
+    await page.getByRole('checkbox', { name: 'Write the quarterly report' }).focus();
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const active = document.activeElement as HTMLElement;
+      const style = getComputedStyle(active);
+      // The ring sits outside the control (outline-offset), on its container's background.
+      let around: Element | null = active.parentElement;
+      let background = 'rgba(0, 0, 0, 0)';
+      while (around) {
+        background = getComputedStyle(around).backgroundColor;
+        if (!/rgba\(.*, 0\)$/.test(background) && background !== 'transparent') break;
+        around = around.parentElement;
+      }
+      return {
+        label: active.getAttribute('aria-label'),
+        color: style.outlineColor,
+        width: parseFloat(style.outlineWidth),
+        outlineStyle: style.outlineStyle,
+        background,
+        page: getComputedStyle(document.body).backgroundColor,
+      };
+    });
+    expect(ring.label).toBe('Edit “Write the quarterly report”');
+    expect(ring.outlineStyle).toBe('solid');
+    expect(ring.width).toBeGreaterThanOrEqual(2);
+    expect(contrast(ring.color, ring.background)).toBeGreaterThanOrEqual(3);
+    expect(contrast(ring.color, ring.page)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('has a favicon, and no request of the pages so far was a 404', async () => {
+    const href = await page.locator('link[rel="icon"]').first().getAttribute('href');
+    expect(href).toBeTruthy();
+    const icon = await page.request.get(new URL(href!, web.url).href);
+    expect(icon.status()).toBe(200);
+    expect(notFound).toEqual([]);
+  });
+
   /** Adds a task through the form and waits until the API has it. */
   async function addTask(title: string) {
     await page.getByLabel('New task').fill(title);
@@ -401,7 +535,8 @@ describe('in a real browser', () => {
     await toast.waitFor();
     // The focus went to the next task, not to the page body.
     expect(await focusedCheckbox()).toBe('Write the quarterly report');
-    await shot('13-dashboard-undo-toast');
+    // No axe here: it runs on timers, and the page's clock is paused (the toast must stay).
+    await shot('13-dashboard-undo-toast', { axe: false });
 
     // Most of the window passes (on the page's clock): still nothing sent.
     await page.clock.runFor(UNDO_DELETE_MS - 100);
@@ -475,7 +610,7 @@ describe('in a real browser', () => {
       expect(await page.getByText('Loading your tasks').count()).toBe(0);
       await page.locator('#no-script-notice').waitFor();
       expect(await page.locator('#no-script-notice').innerText()).toMatch(/need JavaScript/);
-      await shot('14-dashboard-no-javascript');
+      await shot('14-dashboard-no-javascript', { axe: false });
     } finally {
       await cdp.send('Emulation.setScriptExecutionDisabled', { value: false });
       await cdp.detach();
@@ -651,6 +786,31 @@ describe('in a real browser', () => {
     await page.getByRole('link', { name: 'Tasks', exact: true }).click();
     await page.waitForURL(`${web.url}/dashboard`);
     await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
+  });
+
+  it('looks right at desktop and phone sizes (screenshots for people, axe on each)', async () => {
+    const sizes = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+    for (const [size, viewport] of Object.entries(sizes)) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${web.url}/dashboard`);
+      await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
+      await shot(`size-dashboard-${size}`);
+    }
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${web.url}/`);
+    for (const [size, viewport] of Object.entries(sizes)) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${web.url}/`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await shot(`size-home-${size}`);
+      await page.goto(`${web.url}/sign-in?returnUrl=/dashboard&reason=sign_in_required`);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password', { exact: true }).fill('not my password');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.locator('#form-error').waitFor();
+      await shot(`size-sign-in-error-${size}`);
+    }
+    await page.setViewportSize({ width: 1024, height: 720 });
   });
 
   it('no password, session cookie, token or secret of these tests is in the app output', () => {
