@@ -813,6 +813,29 @@ describe('in a real browser', () => {
     await page.setViewportSize({ width: 1024, height: 720 });
   });
 
+  it('too many attempts: the wait counts down and the button waits with it', async () => {
+    await page.goto(`${web.url}/sign-in?returnUrl=/dashboard&error=rate_limited&retry=3`);
+    const submit = page.locator('form.form button[type="submit"]');
+    await submit.filter({ hasText: /^Wait \d s$/ }).waitFor();
+    await pauseClock();
+    const first = Number((await submit.innerText()).match(/\d/)![0]);
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect(await submit.isDisabled()).toBe(true);
+    expect(await page.locator('#form-error').innerText()).toBe(
+      `Too many attempts, try again in ${first} s.`,
+    );
+    if (first > 1) {
+      await page.clock.runFor(1_000);
+      await submit.filter({ hasText: `Wait ${first - 1} s` }).waitFor();
+      expect(await submit.isDisabled()).toBe(true);
+    }
+    await page.clock.runFor(first * 1_000);
+    await submit.filter({ hasText: /^Sign in$/ }).waitFor();
+    expect(await submit.isDisabled()).toBe(false);
+    expect(await page.locator('#form-error').innerText()).toBe('You can try again now.');
+    await page.clock.resume();
+  });
+
   it('no password, session cookie, token or secret of these tests is in the app output', () => {
     expectNoSecretsLogged();
   });

@@ -23,6 +23,8 @@ interface AuthFormProps {
   returnUrl: string;
   /** A message to show before any submit (e.g. why a social sign-in came back). */
   notice?: string;
+  /** With a rate-limit notice: the seconds to wait, counted down on the button. */
+  noticeRetryAfter?: number;
 }
 
 /** The order the fields appear in: the first one in error gets the focus. */
@@ -44,13 +46,18 @@ export function useHydrated(): boolean {
  * included; the focus goes to the first field in error (or the form's message), and the
  * message is announced through the `role="alert"` region.
  */
-export function AuthForm({ mode, action, returnUrl, notice }: AuthFormProps) {
-  const [state, formAction, pending] = useActionState(action, notice ? { error: notice } : {});
+export function AuthForm({ mode, action, returnUrl, notice, noticeRetryAfter }: AuthFormProps) {
+  const [state, formAction, pending] = useActionState(
+    action,
+    notice ? { error: notice, retryAfter: noticeRetryAfter } : {},
+  );
+  const waitLeft = useCountdown(state.retryAfter, state);
   const [attempt, setAttempt] = useState(0);
   const form = useRef<HTMLFormElement>(null);
   const signUp = mode === 'sign-up';
   const errors = state.fieldErrors ?? {};
   const firstError = FIELD_ORDER.find((field) => errors[field]);
+  const waiting = waitLeft !== undefined && waitLeft > 0;
 
   // After each answer to a submit (not on the first render): the focus to what went wrong.
   useEffect(() => {
@@ -87,7 +94,11 @@ export function AuthForm({ mode, action, returnUrl, notice }: AuthFormProps) {
       <div className="form-status" role="alert" aria-atomic="true">
         {state.error ? (
           <p className="alert" id="form-error" tabIndex={-1} key={attempt}>
-            {state.error}
+            {state.retryAfter === undefined || waitLeft === undefined
+              ? state.error
+              : waitLeft > 0
+                ? AUTH_MESSAGES.tooManyAttempts(waitLeft)
+                : AUTH_MESSAGES.tryAgainNow}
           </p>
         ) : summary ? (
           <p className="visually-hidden" key={attempt}>
@@ -132,14 +143,21 @@ export function AuthForm({ mode, action, returnUrl, notice }: AuthFormProps) {
         retypeNote={state.values ? AUTH_MESSAGES.passwordNotKept : undefined}
       />
 
-      <button type="submit" className="button primary" disabled={pending} aria-busy={pending}>
-        {pending
-          ? signUp
-            ? 'Creating your account…'
-            : 'Signing in…'
-          : signUp
-            ? 'Create account'
-            : 'Sign in'}
+      <button
+        type="submit"
+        className="button primary"
+        disabled={pending || waiting}
+        aria-busy={pending}
+      >
+        {waiting
+          ? `Wait ${waitLeft} s`
+          : pending
+            ? signUp
+              ? 'Creating your account…'
+              : 'Signing in…'
+            : signUp
+              ? 'Create account'
+              : 'Sign in'}
       </button>
 
       <p className="switch">
@@ -150,6 +168,30 @@ export function AuthForm({ mode, action, returnUrl, notice }: AuthFormProps) {
       </p>
     </form>
   );
+}
+
+/**
+ * Whole seconds left of `seconds`, counting down once a second from each new `answer`;
+ * undefined with nothing to wait for, and before JavaScript runs (the server's message
+ * then stands as it is).
+ */
+function useCountdown(seconds: number | undefined, answer: unknown): number | undefined {
+  const [left, setLeft] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    if (seconds === undefined) {
+      setLeft(undefined);
+      return;
+    }
+    let now = Math.max(0, Math.ceil(seconds));
+    setLeft(now);
+    const timer = setInterval(() => {
+      now -= 1;
+      setLeft(Math.max(0, now));
+      if (now <= 0) clearInterval(timer);
+    }, 1_000);
+    return () => clearInterval(timer);
+  }, [seconds, answer]);
+  return left;
 }
 
 interface PasswordFieldProps {

@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { signInAction } from '@/app/actions';
 import { AuthForm } from '@/components/auth-form';
 import { SocialButtons } from '@/components/social-buttons';
-import { signInNotice, signInReason } from '@/lib/auth/notices';
+import { retrySeconds, signInNotice, signInReason } from '@/lib/auth/notices';
 import { safeReturnUrl } from '@/lib/safe-redirect';
 import { getSession } from '@/lib/session';
 
@@ -29,6 +29,7 @@ export default async function SignInPage({ searchParams }: PageProps<'/sign-in'>
         action={signInAction}
         returnUrl={returnUrl}
         notice={signInNotice(params.error, params.retry)}
+        noticeRetryAfter={params.error === 'rate_limited' ? retrySeconds(params.retry) : undefined}
       />
       <SocialButtons returnUrl={returnUrl} />
     </section>

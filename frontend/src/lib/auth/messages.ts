@@ -14,6 +14,7 @@ export const AUTH_MESSAGES = {
   wrongCredentials: 'Wrong email or password.',
   tooManyAttempts: (seconds: number) =>
     `Too many attempts, try again in ${Math.max(1, Math.ceil(seconds))} s.`,
+  tryAgainNow: 'You can try again now.',
   // The server could not tell which client sent the request (see lib/client-address.ts).
   clientUnknown: 'Signing in is not possible from this connection. Please try again later.',
   // Under the password field after a failed submit without JavaScript, where the page is
