@@ -35,7 +35,10 @@ export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   let response: NextResponse;
   if (/^\/dashboard(\/|$)/.test(pathname) && !getSessionCookie(request)) {
-    const signIn = authPageUrl('/sign-in', { returnUrl: `${pathname}${search}` });
+    const signIn = authPageUrl('/sign-in', {
+      returnUrl: `${pathname}${search}`,
+      reason: 'sign_in_required',
+    });
     response = NextResponse.redirect(new URL(signIn, request.url));
   } else {
     const forwarded = new Headers(request.headers);

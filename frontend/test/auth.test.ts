@@ -303,9 +303,13 @@ describe('the forms without JavaScript (server actions)', () => {
       { name: 'A', email, password: 'long enough' },
       { ip: uniqueIp() },
     );
-    expect(fieldError(taken.html, 'email')).toBe(
-      'An account with this email already exists. Sign in instead.',
+    expect(fieldError(taken.html, 'email')).toBe('An account with this email already exists.');
+    // "Sign in instead" is a real link, to sign-in with the same returnUrl.
+    expect(taken.html).toMatch(
+      /id="email-error"[^>]*>[\s\S]*?<a href="\/sign-in\?returnUrl=\/dashboard">Sign in instead<\/a>/,
     );
+    // No JavaScript: the page says why the password field is empty again.
+    expect(taken.html).toContain('type it again');
   });
 
   it('signs out', async () => {
@@ -351,7 +355,12 @@ describe('the dashboard guard', () => {
   it('proxy.ts sends a visitor without a session cookie to sign in, coming back after', async () => {
     const response = await fetch(`${web.url}/dashboard`, { redirect: 'manual' });
     expect(response.status).toBe(307);
-    expect(response.headers.get('location')).toMatch(/\/sign-in\?returnUrl=\/dashboard$/);
+    expect(response.headers.get('location')).toMatch(
+      /\/sign-in\?returnUrl=\/dashboard&reason=sign_in_required$/,
+    );
+    // The sign-in page says why the visitor is there.
+    const signIn = await fetch(`${web.url}${response.headers.get('location')}`);
+    expect(await signIn.text()).toContain('Sign in to continue');
   });
 
   it('the page checks the real session: a forged cookie does not get in', async () => {
@@ -360,7 +369,12 @@ describe('the dashboard guard', () => {
       headers: { cookie: 'better-auth.session_token=forged.value' },
     });
     expect(response.status).toBe(307);
-    expect(response.headers.get('location')).toMatch(/\/sign-in\?returnUrl=\/dashboard$/);
+    // A cookie without a live session: it ended (expired, revoked), and the page says so.
+    expect(response.headers.get('location')).toMatch(
+      /\/sign-in\?returnUrl=\/dashboard&reason=session_ended$/,
+    );
+    const signIn = await fetch(`${web.url}${response.headers.get('location')}`);
+    expect(await signIn.text()).toContain('Your session ended, sign in again.');
   });
 });
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { UNDO_DELETE_MS } from '../src/lib/task-queries/pending-delete';
 import { launchChromium } from './support/browser';
 import { postAuth, uniqueEmail } from './support/http';
 import { expectNoSecretsLogged } from './support/logs';
@@ -28,6 +29,8 @@ let browser: Browser;
 let page: Page;
 /** CSP violations the pages reported (console messages and securitypolicyviolation events). */
 const violations: string[] = [];
+/** Every URL the page asked for and got a 404 (a missing favicon shows up here). */
+const notFound: string[] = [];
 /** Every JWT the page fetched from /api/auth/token. */
 const tokens: string[] = [];
 
@@ -49,6 +52,7 @@ function watch(target: Page, into: string[]) {
     }
   });
   target.on('response', async (response) => {
+    if (response.status() === 404) notFound.push(response.url());
     if (!response.url().endsWith('/api/auth/token') || response.status() !== 200) return;
     const { token } = (await response.json().catch(() => ({}))) as { token?: string };
     if (token) {
@@ -98,8 +102,114 @@ async function holdNextChange() {
   };
 }
 
-async function shot(name: string) {
+/** The element with focus is the checkbox of the task titled `title`. */
+async function focusedCheckbox() {
+  return page.evaluate(() => {
+    const active = document.activeElement as HTMLInputElement | null;
+    if (active?.type !== 'checkbox') return null;
+    const labelId = active.getAttribute('aria-labelledby');
+    return labelId ? (document.getElementById(labelId)?.textContent ?? null) : null;
+  });
+}
+
+/** Pauses the page's clock: no timer of the page fires until `runFor` or `resume`. */
+async function pauseClock() {
+  // The page's clock flows while we ask it the time: pause a second ahead, and ask again
+  // if even that has passed (a slow machine), rather than race it.
+  for (;;) {
+    const now = await page.evaluate(() => Date.now());
+    try {
+      await page.clock.pauseAt(now + 1_000);
+      return;
+    } catch (error) {
+      if (!/to the past/.test(String(error))) throw error;
+    }
+  }
+}
+
+/**
+ * Deletes the task titled `title` for real: Delete, then the undo window runs out on the
+ * page's clock (no real waiting), and the DELETE is sent (resolved once the API answered,
+ * unless `answered` is false because the API is held back).
+ */
+async function deleteTask(title: string, { answered = true } = {}) {
+  await pauseClock();
+  await page.getByRole('button', { name: `Delete “${title}”` }).click();
+  await page.getByRole('checkbox', { name: title }).waitFor({ state: 'detached' });
+  const sent = page.waitForRequest(
+    (request) => request.method() === 'DELETE' && request.url().startsWith(api.url),
+  );
+  await page.clock.runFor(UNDO_DELETE_MS);
+  await page.clock.resume();
+  const request = await sent;
+  if (answered) await request.response();
+}
+
+/** WCAG's relative luminance of an `rgb(r, g, b)` / `rgba(...)` colour. */
+function luminance(color: string): number {
+  const [r, g, b] = color
+    .match(/[\d.]+/g)!
+    .slice(0, 3)
+    .map(Number) as [number, number, number];
+  const linear = (channel: number) => {
+    const c = channel / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+}
+
+/** WCAG's contrast ratio of two colours (1 to 21). */
+function contrast(a: string, b: string): number {
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (light + 0.05) / (dark + 0.05);
+}
+
+/** Stops the Tasks API (the server's and the browser's requests to it both fail). */
+async function stopApi() {
+  await api.stop();
+}
+
+/** The Tasks API again, on the same port (the web app was started with its URL). */
+async function startApiAgain() {
+  api = await startApi({ databaseUrl: databaseUrl(), webUrl: web.url, port: api.port });
+}
+
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's violations on the page as it is now (WCAG 2.2 A/AA and best practices). Its
+ * source goes in through `evaluate`, which the page's CSP does not apply to.
+ */
+async function axeViolations(): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+    const result = await axe.run(document, {
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'best-practice'],
+      },
+      resultTypes: ['violations'],
+    });
+    return result.violations.map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,
+    );
+  });
+}
+
+/**
+ * A screenshot of the page in its current state, and axe-core on that same state: every
+ * state the suite shows is checked for accessibility (0 violations), not only the first.
+ * `axe: false` only where scripts are off (axe is a script).
+ */
+async function shot(name: string, { axe = true } = {}) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  if (axe)
+    expect({ state: name, violations: await axeViolations() }).toEqual({
+      state: name,
+      violations: [],
+    });
 }
 
 beforeAll(async () => {
@@ -118,6 +228,9 @@ beforeAll(async () => {
   api = await startApi({ databaseUrl: databaseUrl(), webUrl: web.url, port: apiPort });
   ({ browser } = await launchChromium());
   page = await browser.newPage({ viewport: { width: 1024, height: 720 } });
+  // The page's timers run on Playwright's clock: it flows like the real one until a test
+  // pauses it, so the undo window of a delete ends only when a test says so.
+  await page.clock.install();
   await page.addInitScript(REPORT_VIOLATIONS);
   watch(page, violations);
 }, 120_000);
@@ -143,7 +256,8 @@ describe('in a real browser', () => {
     await page.getByRole('heading', { level: 1 }).waitFor();
     await shot('01-home');
     await page.goto(`${web.url}/dashboard`);
-    await page.waitForURL(/\/sign-in\?returnUrl=\/dashboard$/);
+    await page.waitForURL(/\/sign-in\?returnUrl=\/dashboard&reason=sign_in_required$/);
+    await page.getByText('Sign in to continue').waitFor();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await shot('02-sign-in');
   });
@@ -154,10 +268,25 @@ describe('in a real browser', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByText('Password must be at least 8 characters.').waitFor();
+    await page.getByText('Password must be at least 8 characters.', { exact: true }).waitFor();
+    // Announced (the form's alert region), the focus on the field in error, nothing wiped.
+    expect(await page.locator('.form-status').innerText()).toContain(
+      'Password must be at least 8 characters.',
+    );
+    await page.waitForFunction(() => document.activeElement?.id === 'password');
+    expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe('short');
+    expect(await page.getByLabel('Email').inputValue()).toBe(email);
+    // The show-password toggle: a button whose pressed state says what the field shows.
+    const reveal = page.getByRole('button', { name: 'Show password' });
+    expect(await reveal.getAttribute('aria-pressed')).toBe('false');
+    await reveal.click();
+    expect(await reveal.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#password').getAttribute('type')).toBe('text');
+    await reveal.click();
+    expect(await page.locator('#password').getAttribute('type')).toBe('password');
     await shot('03-sign-up-error');
 
-    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(`${web.url}/dashboard`);
     await page.getByText('No tasks yet').waitFor();
@@ -191,8 +320,7 @@ describe('in a real browser', () => {
     await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
     await shot('07-dashboard-two-tasks');
 
-    await page.getByRole('button', { name: 'Delete “Buy oat milk”' }).click();
-    await page.getByRole('checkbox', { name: 'Buy oat milk' }).waitFor({ state: 'detached' });
+    await deleteTask('Buy oat milk');
 
     await saved();
     await page.reload();
@@ -211,6 +339,8 @@ describe('in a real browser', () => {
       await held;
       await route.abort('connectionrefused');
     });
+    // Down for the server too, so the page comes without its first page of tasks.
+    await stopApi();
     await page.reload();
     await page.getByRole('status').filter({ hasText: 'Loading your tasks' }).waitFor();
     await shot('09-dashboard-loading');
@@ -218,9 +348,13 @@ describe('in a real browser', () => {
     await page.getByText('Could not load your tasks').waitFor();
     await shot('10-dashboard-error');
 
+    await startApiAgain();
     await page.unroute(apiCalls);
-    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('button', { name: 'Try again' }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
+    // The button went with the error: the focus is on the list's count, not the page body.
+    await page.waitForFunction(() => document.activeElement?.id === 'task-count');
 
     await page.setViewportSize({ width: 390, height: 700 });
     await shot('11-dashboard-narrow');
@@ -254,8 +388,7 @@ describe('in a real browser', () => {
 
     // Delete: gone at once, back in the list.
     outage = await holdNextChange();
-    await page.getByRole('button', { name: `Delete “${title}”` }).click();
-    await checkbox.waitFor({ state: 'detached' });
+    await deleteTask(title, { answered: false });
     outage.refuse();
     await checkbox.waitFor();
     await unreachable.waitFor();
@@ -301,6 +434,191 @@ describe('in a real browser', () => {
     expect(await page.getByRole('checkbox', { name: 'Not this title' }).count()).toBe(0);
   });
 
+  it('task rows: the title does not tick, a quiet delete, one line on a phone, a count', async () => {
+    const title = 'Write the quarterly report';
+    const checkbox = page.getByRole('checkbox', { name: title });
+    expect(await checkbox.isChecked()).toBe(true);
+    // Clicking the title (to read it, to select it) leaves the task as it was.
+    await page.locator('.task .title', { hasText: title }).click();
+    expect(await checkbox.isChecked()).toBe(true);
+    expect(await page.locator('li.task[aria-busy="true"]').count()).toBe(0);
+    // Delete is an icon button, named for screen readers, not a red "Delete" on every row.
+    const remove = page.getByRole('button', { name: `Delete “${title}”` });
+    expect((await remove.innerText()).trim()).toBe('');
+    expect(await remove.evaluate((button) => button.classList.contains('danger'))).toBe(false);
+    expect(await page.locator('#task-count').innerText()).toBe('1 task, 1 done');
+
+    // On a 375 px phone the checkbox, the title and the buttons share one line.
+    await page.setViewportSize({ width: 375, height: 740 });
+    const rows = await page.locator('li.task').evaluateAll((items) =>
+      items.map((item) => {
+        const box = (selector: string) => item.querySelector(selector)!.getBoundingClientRect();
+        const [check, actions] = [box('input[type="checkbox"]'), box('.task-actions')];
+        return { sameLine: actions.top < check.bottom && check.top < actions.bottom };
+      }),
+    );
+    expect(rows).toEqual([{ sameLine: true }]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      375,
+    );
+    await page.setViewportSize({ width: 1024, height: 720 });
+  });
+
+  it('the focus ring has at least 3:1 contrast with what is around it', async () => {
+    // From the keyboard (Tab), so :focus-visible applies as it does for a keyboard user.
+    await page.getByRole('checkbox', { name: 'Write the quarterly report' }).focus();
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const active = document.activeElement as HTMLElement;
+      const style = getComputedStyle(active);
+      // The ring sits outside the control (outline-offset), on its container's background.
+      let around: Element | null = active.parentElement;
+      let background = 'rgba(0, 0, 0, 0)';
+      while (around) {
+        background = getComputedStyle(around).backgroundColor;
+        if (!/rgba\(.*, 0\)$/.test(background) && background !== 'transparent') break;
+        around = around.parentElement;
+      }
+      return {
+        label: active.getAttribute('aria-label'),
+        color: style.outlineColor,
+        width: parseFloat(style.outlineWidth),
+        outlineStyle: style.outlineStyle,
+        background,
+        page: getComputedStyle(document.body).backgroundColor,
+      };
+    });
+    expect(ring.label).toBe('Edit “Write the quarterly report”');
+    expect(ring.outlineStyle).toBe('solid');
+    expect(ring.width).toBeGreaterThanOrEqual(2);
+    expect(contrast(ring.color, ring.background)).toBeGreaterThanOrEqual(3);
+    expect(contrast(ring.color, ring.page)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('has a favicon, and no request of the pages so far was a 404', async () => {
+    const href = await page.locator('link[rel="icon"]').first().getAttribute('href');
+    expect(href).toBeTruthy();
+    const icon = await page.request.get(new URL(href!, web.url).href);
+    expect(icon.status()).toBe(200);
+    expect(notFound).toEqual([]);
+  });
+
+  /** Adds a task through the form and waits until the API has it. */
+  async function addTask(title: string) {
+    await page.getByLabel('New task').fill(title);
+    await page.getByLabel('New task').press('Enter');
+    await page.getByRole('checkbox', { name: title }).waitFor();
+    await saved();
+  }
+
+  /** Every DELETE the page sends to the API from now on (the method and path). */
+  function recordDeletes() {
+    const deletes: string[] = [];
+    const listener = (request: import('playwright-core').Request) => {
+      if (request.method() === 'DELETE' && request.url().startsWith(api.url)) {
+        deletes.push(new URL(request.url()).pathname);
+      }
+    };
+    page.on('request', listener);
+    return { deletes, stop: () => page.off('request', listener) };
+  }
+
+  it('a delete waits for "Undo": Undo brings the task back and nothing is sent', async () => {
+    await addTask('Call the plumber');
+    const recorded = recordDeletes();
+    await pauseClock();
+    const remove = page.getByRole('button', { name: 'Delete “Call the plumber”' });
+    await remove.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('checkbox', { name: 'Call the plumber' }).waitFor({ state: 'detached' });
+    const toast = page.getByRole('status').filter({ hasText: 'Deleted “Call the plumber”.' });
+    await toast.waitFor();
+    // The focus went to the next task, not to the page body.
+    expect(await focusedCheckbox()).toBe('Write the quarterly report');
+    // No axe here: it runs on timers, and the page's clock is paused (the toast must stay).
+    await shot('13-dashboard-undo-toast', { axe: false });
+
+    // Most of the window passes (on the page's clock): still nothing sent.
+    await page.clock.runFor(UNDO_DELETE_MS - 100);
+    expect(recorded.deletes).toEqual([]);
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('checkbox', { name: 'Call the plumber' }).waitFor();
+    await toast.waitFor({ state: 'detached' });
+    // The focus is back on the Delete button the user pressed.
+    await page.waitForFunction(
+      () => document.activeElement?.getAttribute('aria-label') === 'Delete “Call the plumber”',
+    );
+    // Long after the window: never sent.
+    await page.clock.runFor(UNDO_DELETE_MS * 2);
+    await page.clock.resume();
+    await page.reload();
+    await page.getByRole('checkbox', { name: 'Call the plumber' }).waitFor();
+    expect(recorded.deletes).toEqual([]);
+    recorded.stop();
+  });
+
+  it('a delete still goes out when the user leaves the page during the undo window', async () => {
+    await pauseClock();
+    await page.getByRole('button', { name: 'Delete “Call the plumber”' }).click();
+    await page.getByRole('status').filter({ hasText: 'Deleted' }).waitFor();
+    const sent = page.waitForRequest(
+      (request) => request.method() === 'DELETE' && request.url().startsWith(api.url),
+    );
+    // A link to another page of the app, within the window: the board unmounts.
+    await page.getByRole('link', { name: 'authbridge' }).click();
+    await page.waitForURL(`${web.url}/`);
+    await (await sent).response();
+    await page.clock.resume();
+    await page.goto(`${web.url}/dashboard`);
+    await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
+    expect(await page.getByRole('checkbox', { name: 'Call the plumber' }).count()).toBe(0);
+  });
+
+  it('keeps the focus on a task ticked with Space while it saves, and after', async () => {
+    const checkbox = page.getByRole('checkbox', { name: 'Write the quarterly report' });
+    const pattern = `${api.url}/api/users/**`;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(pattern, async (route) => {
+      if (route.request().method() === 'PATCH') await held;
+      await route.continue();
+    });
+    await checkbox.focus();
+    await page.keyboard.press('Space');
+    await page.locator('li.task[aria-busy="true"]', { hasText: 'quarterly' }).waitFor();
+    expect(await focusedCheckbox()).toBe('Write the quarterly report');
+    // Space again while saving changes nothing (the control is aria-disabled, not disabled).
+    await page.keyboard.press('Space');
+    expect(await checkbox.isChecked()).toBe(false);
+    release();
+    await saved();
+    expect(await focusedCheckbox()).toBe('Write the quarterly report');
+    await page.unroute(pattern);
+    // And back to done, for the tests after this one.
+    await page.keyboard.press('Space');
+    await saved();
+    expect(await checkbox.isChecked()).toBe(true);
+  });
+
+  it('without JavaScript, the dashboard lists the tasks and says editing needs it', async () => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+    try {
+      await page.goto(`${web.url}/dashboard`);
+      // Rendered on the server: the task is there, no "Loading…" waiting for a script.
+      await page.getByText('Write the quarterly report').waitFor();
+      expect(await page.getByText('Loading your tasks').count()).toBe(0);
+      await page.locator('#no-script-notice').waitFor();
+      expect(await page.locator('#no-script-notice').innerText()).toMatch(/need JavaScript/);
+      await shot('14-dashboard-no-javascript', { axe: false });
+    } finally {
+      await cdp.send('Emulation.setScriptExecutionDisabled', { value: false });
+      await cdp.detach();
+    }
+    await page.goto(`${web.url}/dashboard`);
+    await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
+  });
+
   it('pages through the list with "Load more"', async () => {
     await page.getByLabel('New task').fill('Plan the next sprint');
     await page.keyboard.press('Enter');
@@ -308,26 +626,62 @@ describe('in a real browser', () => {
     await saved();
 
     // One task per page, so two tasks make two pages (the API's own keyset cursor).
+    // The API is down while the page renders on the server (no first page from there), and
+    // back for the board's own fetch, which the route cuts to one task per page.
+    await stopApi();
+    let up: () => void = () => {};
+    const apiUp = new Promise<void>((resolve) => (up = resolve));
     const list = (url: URL) => url.href.startsWith(api.url) && url.pathname.endsWith('/tasks');
     await page.route(list, async (route) => {
+      await apiUp;
       const url = new URL(route.request().url());
       if (route.request().method() === 'GET') url.searchParams.set('limit', '1');
       await route.continue({ url: url.toString() });
     });
     await page.reload();
+    await startApiAgain();
+    up();
     await page.getByRole('checkbox', { name: 'Plan the next sprint' }).waitFor();
     expect(await page.getByRole('listitem').count()).toBe(1);
-    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.getByRole('button', { name: 'Load more' }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
     await page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached' });
     expect(await page.getByRole('listitem').count()).toBe(2);
+    // The last "Load more" went: the focus is on the first task it brought.
+    expect(await focusedCheckbox()).toBe('Write the quarterly report');
     await page.unroute(list);
 
-    await page.getByRole('button', { name: 'Delete “Plan the next sprint”' }).click();
-    await page
-      .getByRole('checkbox', { name: 'Plan the next sprint' })
-      .waitFor({ state: 'detached' });
+    await deleteTask('Plan the next sprint');
     await saved();
+  });
+
+  it('a session that ends while the user types: sign in again, the draft is still there', async () => {
+    await page.getByLabel('New task').fill('Half-typed idea');
+    // The session ends (revoked elsewhere): no cookie any more, and the API refuses the token.
+    await page.context().clearCookies();
+    const pattern = `${api.url}/api/users/**`;
+    await page.route(pattern, (route) =>
+      route.fulfill({ status: 401, contentType: 'application/json', body: '{}' }),
+    );
+    await page.getByRole('checkbox', { name: 'Write the quarterly report' }).uncheck();
+    await page.waitForURL(/\/sign-in\?returnUrl=\/dashboard&reason=session_ended$/);
+    await page.getByText('Your session ended, sign in again.').waitFor();
+    await page.unroute(pattern);
+    // The draft is in the tab's sessionStorage (text only; no token: checked further down).
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${web.url}/dashboard`);
+    await page.waitForFunction(
+      () =>
+        (document.getElementById('new-task-title') as HTMLInputElement | null)?.value ===
+        'Half-typed idea',
+    );
+    await page.getByLabel('New task').fill('');
+    expect(
+      await page.getByRole('checkbox', { name: 'Write the quarterly report' }).isChecked(),
+    ).toBe(true);
   });
 
   it('signs out, and a wrong password gets the shared message', async () => {
@@ -335,13 +689,16 @@ describe('in a real browser', () => {
     await page.waitForURL(`${web.url}/`);
     await page.goto(`${web.url}/sign-in`);
     await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('not my password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Password', { exact: true }).fill('not my password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+    // The focus on the message (no single field is wrong), and the password still there.
+    await page.waitForFunction(() => document.activeElement?.id === 'form-error');
+    expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe('not my password');
     await shot('08-sign-in-wrong-password');
 
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(`${web.url}/dashboard`);
     await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
   });
@@ -352,8 +709,14 @@ describe('in a real browser', () => {
     await page.waitForURL(`${web.url}/`);
     await page.getByRole('link', { name: 'Sign up' }).click();
     await page.getByLabel('Name').fill('Second User');
+    // The first user's email: taken, with a real link to sign in instead.
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.locator('#email-error').getByRole('link', { name: 'Sign in instead' }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'email');
+    expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe(password);
     await page.getByLabel('Email').fill(uniqueEmail('second'));
-    await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(`${web.url}/dashboard`);
     await page.getByText('No tasks yet').waitFor();
@@ -423,6 +786,54 @@ describe('in a real browser', () => {
     await page.getByRole('link', { name: 'Tasks', exact: true }).click();
     await page.waitForURL(`${web.url}/dashboard`);
     await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
+  });
+
+  it('looks right at desktop and phone sizes (screenshots for people, axe on each)', async () => {
+    const sizes = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+    for (const [size, viewport] of Object.entries(sizes)) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${web.url}/dashboard`);
+      await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
+      await shot(`size-dashboard-${size}`);
+    }
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${web.url}/`);
+    for (const [size, viewport] of Object.entries(sizes)) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${web.url}/`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await shot(`size-home-${size}`);
+      await page.goto(`${web.url}/sign-in?returnUrl=/dashboard&reason=sign_in_required`);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password', { exact: true }).fill('not my password');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.locator('#form-error').waitFor();
+      await shot(`size-sign-in-error-${size}`);
+    }
+    await page.setViewportSize({ width: 1024, height: 720 });
+  });
+
+  it('too many attempts: the wait counts down and the button waits with it', async () => {
+    await page.goto(`${web.url}/sign-in?returnUrl=/dashboard&error=rate_limited&retry=3`);
+    const submit = page.locator('form.form button[type="submit"]');
+    await submit.filter({ hasText: /^Wait \d s$/ }).waitFor();
+    await pauseClock();
+    const first = Number((await submit.innerText()).match(/\d/)![0]);
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect(await submit.isDisabled()).toBe(true);
+    expect(await page.locator('#form-error').innerText()).toBe(
+      `Too many attempts, try again in ${first} s.`,
+    );
+    if (first > 1) {
+      await page.clock.runFor(1_000);
+      await submit.filter({ hasText: `Wait ${first - 1} s` }).waitFor();
+      expect(await submit.isDisabled()).toBe(true);
+    }
+    await page.clock.runFor(first * 1_000);
+    await submit.filter({ hasText: /^Sign in$/ }).waitFor();
+    expect(await submit.isDisabled()).toBe(false);
+    expect(await page.locator('#form-error').innerText()).toBe('You can try again now.');
+    await page.clock.resume();
   });
 
   it('no password, session cookie, token or secret of these tests is in the app output', () => {

@@ -7,7 +7,7 @@ import './globals.css';
 
 export const metadata: Metadata = {
   title: 'authbridge',
-  description: 'Sign in with Better Auth; manage your tasks through a separate API.',
+  description: 'A simple, private to-do list: write your tasks down and tick them off.',
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

@@ -2,6 +2,8 @@ import Link from 'next/link';
 import { getSession } from '@/lib/session';
 import '@/components/account/account.css';
 
+// The home page speaks to the people who use the app. How it is built (Better Auth, the
+// JWTs, the shared limiter) is the README's and docs/'s story, not theirs.
 export default async function HomePage({ searchParams }: PageProps<'/'>) {
   const session = await getSession();
   const { notice } = await searchParams;
@@ -14,9 +16,8 @@ export default async function HomePage({ searchParams }: PageProps<'/'>) {
       ) : null}
       <h1 id="home-title">Your tasks, for your eyes only.</h1>
       <p className="lead">
-        authbridge signs you in with Better Auth in this Next.js app, then talks to a separate Tasks
-        API with short-lived tokens the API checks against this app&apos;s published keys. The API
-        never sees your password or your session.
+        A simple to-do list that keeps your tasks private: write them down, tick them off, and pick
+        up where you left off on any device.
       </p>
       <div className="actions">
         {session ? (
@@ -36,13 +37,20 @@ export default async function HomePage({ searchParams }: PageProps<'/'>) {
       </div>
       <ul className="facts">
         <li>
-          <strong>Email and password</strong>, plus Google or GitHub when they are configured.
+          <strong>Only you see your tasks.</strong> No one else can open your list, not even with a
+          link to it.
         </li>
         <li>
-          <strong>15-minute JWTs</strong> for the API, signed with keys that never leave the server.
+          <strong>Changed your mind?</strong> A deleted task can be brought back for a few seconds
+          with Undo.
         </li>
         <li>
-          <strong>Rate-limited</strong> sign-in and sign-up, shared by every instance.
+          <strong>Sign in your way:</strong> with your email and a password, or with Google or
+          GitHub where offered.
+        </li>
+        <li>
+          <strong>Your account stays safe:</strong> repeated wrong passwords are slowed down, and
+          you are signed out after a while without use.
         </li>
       </ul>
     </section>

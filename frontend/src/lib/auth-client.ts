@@ -36,7 +36,12 @@ export function forgetToken(): void {
 function goToSignIn(): void {
   const { pathname, search, hash } = window.location;
   if (pathname === '/sign-in') return; // already there: no redirect loop
-  window.location.assign(authPageUrl('/sign-in', { returnUrl: `${pathname}${search}${hash}` }));
+  window.location.assign(
+    authPageUrl('/sign-in', {
+      returnUrl: `${pathname}${search}${hash}`,
+      reason: 'session_ended',
+    }),
+  );
 }
 
 const clients = new Map<string, AxiosInstance>();

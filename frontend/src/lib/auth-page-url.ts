@@ -9,7 +9,15 @@ export interface AuthPageParams {
   error?: string;
   /** Seconds to wait, with `error: 'rate_limited'`. */
   retry?: number;
+  /** Why the visitor is sent to sign in, for `signInReason` (a code, never text). */
+  reason?: SignInReason;
 }
+
+/**
+ * `sign_in_required`: a signed-out visitor asked for a page that needs a user;
+ * `session_ended`: the user had a session and it ended (expired, revoked) while they worked.
+ */
+export type SignInReason = 'sign_in_required' | 'session_ended';
 
 /**
  * The one builder of sign-in and sign-up links, used by the proxy, the pages, the server
@@ -27,5 +35,6 @@ export function authPageUrl(page: AuthPage, params: AuthPageParams = {}): string
   let url = `${page}?returnUrl=${encodeURIComponent(returnUrl).replace(/%2F/gi, '/')}`;
   if (params.error) url += `&error=${encodeURIComponent(params.error)}`;
   if (params.retry !== undefined) url += `&retry=${encodeURIComponent(String(params.retry))}`;
+  if (params.reason) url += `&reason=${params.reason}`;
   return url;
 }

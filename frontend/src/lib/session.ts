@@ -23,6 +23,7 @@ export const getSession = cache(async () => {
  */
 export async function requireSession(returnUrl: string) {
   const session = await getSession();
-  if (!session) redirect(authPageUrl('/sign-in', { returnUrl }));
+  // The proxy let the request through, so it carried a session cookie: that session ended.
+  if (!session) redirect(authPageUrl('/sign-in', { returnUrl, reason: 'session_ended' }));
   return session;
 }

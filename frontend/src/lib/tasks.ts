@@ -25,8 +25,12 @@ export function tasksApi(api: AxiosInstance, userId: string) {
       id: string,
       changes: Partial<Pick<Task, 'title' | 'description' | 'completed'>>,
     ) => (await api.patch<Task>(`${base}/${encodeURIComponent(id)}`, changes)).data,
-    remove: async (id: string) => {
-      await api.delete(`${base}/${encodeURIComponent(id)}`);
+    /** `keepalive`: the page is being left; fetch's keepalive lets the request outlive it. */
+    remove: async (id: string, { keepalive = false }: { keepalive?: boolean } = {}) => {
+      await api.delete(
+        `${base}/${encodeURIComponent(id)}`,
+        keepalive ? { adapter: 'fetch', fetchOptions: { keepalive: true } } : undefined,
+      );
     },
   };
 }

@@ -195,7 +195,8 @@ export async function submitForm(
 
 /** The form-level message (role="alert") or a field's message in a rendered page. */
 export function alertText(html: string): string | undefined {
-  return html.match(/role="alert"[^>]*>([^<]*)</)?.[1];
+  // The form's message, inside its always-present role="alert" region.
+  return html.match(/id="form-error"[^>]*>([^<]*)</)?.[1];
 }
 export function fieldError(html: string, field: string): string | undefined {
   return html.match(new RegExp(`id="${field}-error"[^>]*>([^<]*)<`))?.[1];

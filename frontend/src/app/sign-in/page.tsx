@@ -6,7 +6,7 @@ import { redirect } from 'next/navigation';
 import { signInAction } from '@/app/actions';
 import { AuthForm } from '@/components/auth-form';
 import { SocialButtons } from '@/components/social-buttons';
-import { signInNotice, signInStatus } from '@/lib/auth/notices';
+import { retrySeconds, signInNotice, signInReason, signInStatus } from '@/lib/auth/notices';
 import { safeReturnUrl } from '@/lib/safe-redirect';
 import { getSession } from '@/lib/session';
 import '@/components/account/account.css';
@@ -17,6 +17,7 @@ export default async function SignInPage({ searchParams }: PageProps<'/sign-in'>
   const params = await searchParams;
   const returnUrl = safeReturnUrl(params.returnUrl);
   if (await getSession()) redirect(returnUrl);
+  const reason = signInReason(params.reason);
   return (
     <section className="card narrow" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">Sign in</h1>
@@ -25,11 +26,17 @@ export default async function SignInPage({ searchParams }: PageProps<'/sign-in'>
           {signInStatus(params.notice)}
         </p>
       ) : null}
+      {reason ? (
+        <p className="notice" id="sign-in-reason">
+          {reason}
+        </p>
+      ) : null}
       <AuthForm
         mode="sign-in"
         action={signInAction}
         returnUrl={returnUrl}
         notice={signInNotice(params.error, params.retry)}
+        noticeRetryAfter={params.error === 'rate_limited' ? retrySeconds(params.retry) : undefined}
       />
       <p className="forgot">
         <Link href="/forgot-password">Forgot password?</Link>

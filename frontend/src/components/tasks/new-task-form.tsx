@@ -1,20 +1,38 @@
 'use client';
 
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { readTaskDraft, saveTaskDraft } from '@/lib/task-queries/draft';
 import { TASK_TITLE_MAX } from '@/lib/tasks';
 
 interface NewTaskFormProps {
+  /** Whose draft the field keeps (sessionStorage, per user). */
+  userId: string;
   /** Adds the task (optimistically); resolves false if the API refused it. */
   onCreate: (title: string) => Promise<boolean>;
 }
 
 /**
- * The "New task" field. The task shows in the list at once, so the field empties at once
+ * The "New task" field. What is typed is kept as a draft (`lib/task-queries/draft.ts`), so
+ * a session that ends while the user types does not cost them the text. The task shows in the list at once, so the field empties at once
  * for the next one; if the API refuses, the title comes back into the (still empty) field.
  */
-export function NewTaskForm({ onCreate }: NewTaskFormProps) {
-  const [title, setTitle] = useState('');
+export function NewTaskForm({ userId, onCreate }: NewTaskFormProps) {
+  const [title, setTitleState] = useState('');
   const input = useRef<HTMLInputElement>(null);
+
+  // What was typed before the session ended (and the sign-in page came between).
+  useEffect(() => {
+    const draft = readTaskDraft(userId);
+    if (draft) setTitleState((typed) => typed || draft);
+  }, [userId]);
+
+  function setTitle(next: string | ((typed: string) => string)) {
+    setTitleState((typed) => {
+      const value = typeof next === 'function' ? next(typed) : next;
+      saveTaskDraft(userId, value);
+      return value;
+    });
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();

@@ -1,6 +1,7 @@
 'use client';
 
 import type { Task } from '@/lib/tasks';
+import { BOARD_IDS } from './focus';
 import { TaskRow } from './task-row';
 
 export interface TaskListProps {
@@ -15,7 +16,14 @@ export interface TaskListProps {
   onDelete: (task: Task) => void;
 }
 
-/** The loaded tasks, newest first, and "Load more" while the API has more pages. */
+/** "3 tasks, 1 done", and whether more are still on the server. */
+export function taskCountText(tasks: Task[], hasMore: boolean): string {
+  const done = tasks.filter((task) => task.completed).length;
+  const count = `${tasks.length} ${tasks.length === 1 ? 'task' : 'tasks'}${hasMore ? ' shown' : ''}`;
+  return `${count}, ${done} done${hasMore ? ' (more to load)' : ''}`;
+}
+
+/** The loaded tasks, newest first, their count, and "Load more" while the API has more pages. */
 export function TaskList({
   tasks,
   busyIds,
@@ -28,7 +36,10 @@ export function TaskList({
 }: TaskListProps) {
   return (
     <>
-      <ul className="tasks" aria-label="Tasks">
+      <h2 id={BOARD_IDS.count} className="task-count" tabIndex={-1}>
+        {taskCountText(tasks, hasMore)}
+      </h2>
+      <ul className="tasks" aria-labelledby={BOARD_IDS.count}>
         {tasks.map((task) => (
           <TaskRow
             key={task.id}
@@ -41,11 +52,14 @@ export function TaskList({
         ))}
       </ul>
       {hasMore ? (
+        // aria-disabled, not disabled: the button keeps the focus while the page loads.
         <button
           type="button"
           className="button secondary"
-          onClick={onLoadMore}
-          disabled={loadingMore}
+          onClick={() => {
+            if (!loadingMore) onLoadMore();
+          }}
+          aria-disabled={loadingMore}
         >
           {loadingMore ? 'Loading…' : 'Load more'}
         </button>

@@ -2,6 +2,7 @@
 
 import { useRef, useState, type FormEvent } from 'react';
 import { TASK_TITLE_MAX, type Task } from '@/lib/tasks';
+import { taskControlIds } from './focus';
 
 export interface TaskRowProps {
   task: Task;
@@ -12,12 +13,17 @@ export interface TaskRowProps {
   onDelete: () => void;
 }
 
-/** One task: its checkbox and title, Edit and Delete; or, while editing, the title field. */
+/**
+ * One task: its checkbox and title, Edit and Delete; or, while editing, the title field.
+ * Busy controls are `aria-disabled`, not `disabled`: a disabled control drops the keyboard
+ * focus to the page body, so a task ticked with Space would lose its place while it saves.
+ * The title is not the checkbox's `<label>`: clicking it to read it must not tick the task.
+ */
 export function TaskRow({ task, busy, onToggle, onRename, onDelete }: TaskRowProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(task.title);
   const editButton = useRef<HTMLButtonElement>(null);
-  const checkboxId = `task-${task.id}`;
+  const ids = taskControlIds(task.id);
 
   function stopEditing() {
     setEditing(false);
@@ -36,6 +42,10 @@ export function TaskRow({ task, busy, onToggle, onRename, onDelete }: TaskRowPro
     if (trimmed && trimmed !== task.title) onRename(trimmed);
     stopEditing();
   }
+
+  const unlessBusy = (run: () => void) => () => {
+    if (!busy) run();
+  };
 
   return (
     <li className={`task${task.completed ? ' done' : ''}`} aria-busy={busy}>
@@ -65,41 +75,64 @@ export function TaskRow({ task, busy, onToggle, onRename, onDelete }: TaskRowPro
       ) : (
         <>
           <input
-            id={checkboxId}
+            id={ids.checkbox}
             type="checkbox"
             checked={task.completed}
-            disabled={busy}
-            onChange={onToggle}
+            aria-disabled={busy}
+            aria-labelledby={ids.title}
+            onChange={unlessBusy(onToggle)}
           />
-          <label htmlFor={checkboxId} className="title">
+          <span id={ids.title} className="title">
             {task.title}
-          </label>
+          </span>
           <div className="task-actions">
             <button
               ref={editButton}
+              id={ids.edit}
               type="button"
-              className="button secondary small"
-              disabled={busy}
-              onClick={() => {
+              className="button quiet small"
+              aria-disabled={busy}
+              onClick={unlessBusy(() => {
                 setDraft(task.title);
                 setEditing(true);
-              }}
+              })}
               aria-label={`Edit “${task.title}”`}
             >
               Edit
             </button>
             <button
+              id={ids.remove}
               type="button"
-              className="button danger small"
-              disabled={busy}
-              onClick={onDelete}
+              className="button quiet small icon"
+              aria-disabled={busy}
+              onClick={unlessBusy(onDelete)}
               aria-label={`Delete “${task.title}”`}
+              title="Delete"
             >
-              Delete
+              <TrashIcon />
             </button>
           </div>
         </>
       )}
     </li>
+  );
+}
+
+function TrashIcon() {
+  return (
+    <svg
+      aria-hidden="true"
+      focusable="false"
+      width="18"
+      height="18"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      <path d="M3 6h18M8 6V4h8v2M19 6l-1 14H6L5 6M10 11v6M14 11v6" />
+    </svg>
   );
 }

@@ -20,9 +20,18 @@ export async function deleteUserDataInApi(
   // Lazily: better-auth.ts builds the instance that calls this hook.
   const { getAuth, jwtPayload } = await import('../auth/better-auth');
   const now = Math.floor(Date.now() / 1000);
+  // The API requires a session id (`sid`) while revocation is on. This token belongs to no
+  // session (the hook may run without one), so it carries a one-off id that nothing revokes,
+  // and lives a minute.
+  const oneOff = { id: `account-deletion-${crypto.randomUUID()}` };
   const { token } = await getAuth().api.signJWT({
     body: {
-      payload: { ...jwtPayload(user), sub: user.id, iat: now, exp: now + DELETE_TOKEN_SECONDS },
+      payload: {
+        ...jwtPayload(user, oneOff),
+        sub: user.id,
+        iat: now,
+        exp: now + DELETE_TOKEN_SECONDS,
+      },
     },
   });
   let response: Response;

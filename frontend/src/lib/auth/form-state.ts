@@ -9,6 +9,10 @@ export interface AuthFormState {
   /** A message for the whole form (wrong credentials, too many attempts...). */
   error?: string;
   fieldErrors?: Partial<Record<AuthField, string>>;
+  /** Seconds until another attempt is allowed: the form counts down and holds the button. */
+  retryAfter?: number;
+  /** The email belongs to an account already: the form links to sign-in under it. */
+  signInInstead?: boolean;
   /** What the user typed, minus the password, so a failed submit keeps it. */
   values?: { name?: string; email?: string };
 }

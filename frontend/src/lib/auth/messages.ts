@@ -8,13 +8,20 @@ export const AUTH_MESSAGES = {
   nameRequired: 'Enter your name.',
   nameTooLong: 'Name must be at most 100 characters.',
   passwordRequired: 'Enter your password.',
-  emailTaken: 'An account with this email already exists. Sign in instead.',
+  // The form adds a real "Sign in instead" link after it (AuthFormState.signInInstead).
+  emailTaken: 'An account with this email already exists.',
   // The same words for an unknown email and a wrong password: no account enumeration.
   wrongCredentials: 'Wrong email or password.',
   tooManyAttempts: (seconds: number) =>
     `Too many attempts, try again in ${Math.max(1, Math.ceil(seconds))} s.`,
+  tryAgainNow: 'You can try again now.',
   // The server could not tell which client sent the request (see lib/client-address.ts).
   clientUnknown: 'Signing in is not possible from this connection. Please try again later.',
+  // Under the password field after a failed submit without JavaScript, where the page is
+  // rendered again by the server and the browser does not keep what was typed.
+  passwordNotKept: 'For your safety the password is never sent back to the page: type it again.',
+  sessionEnded: 'Your session ended, sign in again.',
+  signInToContinue: 'Sign in to continue: you will be taken back to the page you asked for.',
   unexpected: 'Something went wrong. Please try again.',
   socialFailed: 'Signing in with that provider did not work. Please try again.',
 } as const;

@@ -1,5 +1,5 @@
 import { AUTH_MESSAGES } from './messages';
-import { signInNotice } from './notices';
+import { signInNotice, signInReason } from './notices';
 
 describe('signInNotice', () => {
   it('says nothing without an error code', () => {
@@ -18,5 +18,15 @@ describe('signInNotice', () => {
     expect(signInNotice('rate_limited', '0')).toBe(AUTH_MESSAGES.tooManyAttempts(1));
     expect(signInNotice('rate_limited', '1e9')).toBe(AUTH_MESSAGES.tooManyAttempts(3600));
     expect(signInNotice('rate_limited', 'soon')).toBe(AUTH_MESSAGES.tooManyAttempts(10));
+  });
+});
+
+describe('signInReason', () => {
+  it('explains the redirect by code, and says nothing for anything else', () => {
+    expect(signInReason('session_ended')).toBe('Your session ended, sign in again.');
+    expect(signInReason('sign_in_required')).toBe(AUTH_MESSAGES.signInToContinue);
+    expect(signInReason('You won a prize')).toBeUndefined();
+    expect(signInReason(['session_ended'])).toBeUndefined();
+    expect(signInReason(undefined)).toBeUndefined();
   });
 });

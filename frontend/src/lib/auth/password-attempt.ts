@@ -38,7 +38,10 @@ export async function runPasswordAttempt<Body>(
 ): Promise<AttemptResult> {
   const { values } = attempt;
   const decision = await consumeAuthAttempt(attempt.path, attempt.requestHeaders);
-  if (!decision.allowed) return { ok: false, state: { error: refusalMessage(decision), values } };
+  if (!decision.allowed) {
+    const retryAfter = decision.reason === 'rate_limited' ? decision.retryAfter : undefined;
+    return { ok: false, state: { error: refusalMessage(decision), retryAfter, values } };
+  }
 
   const parsed = attempt.schema.safeParse(attempt.input);
   if (!parsed.success)

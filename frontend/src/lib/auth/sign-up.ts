@@ -32,7 +32,14 @@ export function signUpWithPassword(
       switch (error.body?.code) {
         case 'USER_ALREADY_EXISTS':
         case 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL':
-          return fieldFailure('email', AUTH_MESSAGES.emailTaken, values);
+          return {
+            ok: false,
+            state: {
+              fieldErrors: { email: AUTH_MESSAGES.emailTaken },
+              signInInstead: true,
+              values,
+            },
+          };
         case 'PASSWORD_TOO_SHORT':
           return fieldFailure('password', AUTH_MESSAGES.passwordTooShort, values);
         case 'PASSWORD_TOO_LONG':

@@ -6,12 +6,13 @@ import {
   useMutation,
   useMutationState,
 } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useReducer, useState } from 'react';
 import { claimTokenFor } from '@/lib/auth-client';
-import type { TaskPage } from '@/lib/tasks';
+import type { Task, TaskPage } from '@/lib/tasks';
 import { taskChanges, type TaskChangeOptions } from './changes';
 import { taskKeys, type TasksApi } from './keys';
 import { taskListOptions } from './list';
+import { createPendingDelete, type PendingDelete } from './pending-delete';
 
 /** The React side of the task data: the list, the changes, what is in flight. */
 
@@ -68,4 +69,31 @@ export function useBusyTaskIds(userId: string): ReadonlySet<string> {
 /** True while any change of this user's tasks is in flight (not yet saved). */
 export function useSavingTasks(userId: string): boolean {
   return useIsMutating({ mutationKey: taskKeys.all(userId) }) > 0;
+}
+
+/**
+ * The board's delete with undo (`createPendingDelete`): `send` runs when the undo window
+ * ends, when another delete starts, and when the page is left: on unmount (a link to
+ * another page of the app) and on `pagehide` (reload, closing the tab, another site),
+ * where `leaving` is true so the request can be sent with `keepalive`.
+ */
+export function usePendingDelete(send: (task: Task, leaving: boolean) => void): PendingDelete {
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  // The latest `send`, read when the timer fires (not the one of the first render).
+  const [box] = useState(() => ({ send }));
+  useEffect(() => {
+    box.send = send;
+  }, [box, send]);
+  const [pending] = useState(() =>
+    createPendingDelete({ send: (task, leaving) => box.send(task, leaving), onChange: rerender }),
+  );
+  useEffect(() => {
+    const leave = () => pending.flush(true);
+    window.addEventListener('pagehide', leave);
+    return () => {
+      window.removeEventListener('pagehide', leave);
+      leave();
+    };
+  }, [pending]);
+  return pending;
 }
