@@ -57,7 +57,7 @@ async function signOut() {
 
 async function taskTitles(): Promise<string[]> {
   await saved();
-  return page.locator('li.task label.title').allTextContents();
+  return page.locator('li.task .title').allTextContents();
 }
 
 beforeAll(async () => {
@@ -109,8 +109,15 @@ describe('a user, through the UI only', () => {
     await title.press('Enter');
     await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
 
+    // Delete offers an undo for a few seconds and sends the DELETE after it: wait for that
+    // answer (a condition; Playwright's timeout only bounds a broken run).
+    const deleted = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'DELETE' && response.url().startsWith(stack.api.url),
+    );
     await page.getByRole('button', { name: 'Delete “Call the plumber”' }).click();
     await page.getByRole('checkbox', { name: 'Call the plumber' }).waitFor({ state: 'detached' });
+    expect((await deleted).status()).toBe(204);
 
     await saved();
     await page.reload();
@@ -123,7 +130,8 @@ describe('a user, through the UI only', () => {
   it('signs out; /dashboard then goes to sign-in with returnUrl, and signing in comes back to the same tasks', async () => {
     await signOut();
     await page.goto(`${stack.web.url}/dashboard`);
-    await page.waitForURL(/\/sign-in\?returnUrl=(%2F|\/)dashboard$/);
+    await page.waitForURL(/\/sign-in\?returnUrl=(%2F|\/)dashboard&reason=sign_in_required$/);
+    await page.getByText('Sign in to continue').waitFor();
     await page.getByLabel('Email').fill(first.email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();

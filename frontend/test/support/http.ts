@@ -195,8 +195,12 @@ export async function submitForm(
 
 /** The form-level message (role="alert") or a field's message in a rendered page. */
 export function alertText(html: string): string | undefined {
-  // The form's message, inside its always-present role="alert" region.
-  return html.match(/id="form-error"[^>]*>([^<]*)</)?.[1];
+  // The auth forms' message (id="form-error", inside their always-present role="alert"
+  // region), else the first role="alert" element with text (the account pages' forms).
+  return (
+    html.match(/id="form-error"[^>]*>([^<]*)</)?.[1] ??
+    html.match(/role="alert"[^>]*>([^<]+)</)?.[1]
+  );
 }
 export function fieldError(html: string, field: string): string | undefined {
   return html.match(new RegExp(`id="${field}-error"[^>]*>([^<]*)<`))?.[1];
