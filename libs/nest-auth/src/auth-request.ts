@@ -61,13 +61,9 @@ const GRAPHQL_KEY = Symbol('AUTHBRIDGE:GRAPHQL_REQUEST');
 const WS_KEY = Symbol('AUTHBRIDGE:WS_REQUEST');
 type Carrier = Record<symbol, AuthRequest | undefined>;
 
-class HttpAuthRequest implements AuthRequest {
-  readonly transport = 'http';
-
-  constructor(
-    private readonly request: HttpRequest,
-    private readonly response: HttpResponse | undefined,
-  ) {}
+/** HTTP and GraphQL alike read the header from, and keep the user on, the HTTP request. */
+abstract class OverHttpAuthRequest {
+  constructor(protected readonly request: HttpRequest) {}
 
   get authorization() {
     return readAuthorization(this.request);
@@ -79,6 +75,17 @@ class HttpAuthRequest implements AuthRequest {
 
   set user(user: AuthUser | undefined) {
     this.request.user = user;
+  }
+}
+
+class HttpAuthRequest extends OverHttpAuthRequest implements AuthRequest {
+  readonly transport = 'http';
+
+  constructor(
+    request: HttpRequest,
+    private readonly response: HttpResponse | undefined,
+  ) {
+    super(request);
   }
 
   param(_context: ExecutionContext, name: string): unknown {
@@ -99,22 +106,8 @@ class HttpAuthRequest implements AuthRequest {
   }
 }
 
-class GraphqlAuthRequest implements AuthRequest {
+class GraphqlAuthRequest extends OverHttpAuthRequest implements AuthRequest {
   readonly transport = 'graphql';
-
-  constructor(private readonly request: HttpRequest) {}
-
-  get authorization() {
-    return readAuthorization(this.request);
-  }
-
-  get user() {
-    return this.request.user;
-  }
-
-  set user(user: AuthUser | undefined) {
-    this.request.user = user;
-  }
 
   param(context: ExecutionContext, name: string): unknown {
     return (context.getArgByIndex(1) as Record<string, unknown> | undefined)?.[name];

@@ -1,13 +1,7 @@
-import { Logger } from '@nestjs/common';
 import type { Client, ClientConfig, Notification } from 'pg';
-import { AUTH_LOGGER_CONTEXT } from './auth-internal.constants';
 import { AuthConfigurationError } from './auth-module-options';
-import {
-  parseRevocation,
-  type RevocationSink,
-  type RevocationSource,
-  type RevocationStatus,
-} from './revocation.interface';
+import { RevocationChannel, withDefaults } from './revocation-channel';
+import type { RevocationSink, RevocationSource, RevocationStatus } from './revocation.interface';
 
 /**
  * Options of {@link PostgresRevocationSource}. Only `connectionString` is required.
@@ -82,19 +76,13 @@ function checkIdentifier(name: string, value: unknown): string {
 export class PostgresRevocationSource implements RevocationSource {
   private readonly options: Required<Omit<PostgresRevocationOptions, 'client'>> &
     Pick<PostgresRevocationOptions, 'client'>;
-  private readonly logger = new Logger(AUTH_LOGGER_CONTEXT);
-  private sink?: RevocationSink;
+  private readonly channel: RevocationChannel;
   private listener?: Client;
-  private state: RevocationStatus = { source: 'postgres', channel: 'starting', since: iso() };
-  private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
-  private pollTimer?: NodeJS.Timeout;
   private reconnectDelay: number;
-  private polling = false;
-  private pollFailed = false;
 
   constructor(options: PostgresRevocationOptions) {
-    this.options = { ...new PostgresRevocationOptions(), ...definedOnly(options) } as never;
+    this.options = withDefaults(new PostgresRevocationOptions(), options) as never;
     if (typeof this.options.connectionString !== 'string' || !this.options.connectionString) {
       throw new AuthConfigurationError(
         'PostgresRevocationSource: connectionString is required (the Better Auth database).',
@@ -102,11 +90,15 @@ export class PostgresRevocationSource implements RevocationSource {
     }
     checkIdentifier('table', this.options.table);
     checkIdentifier('channel', this.options.channel);
-    if (this.options.onOutage !== 'poll' && this.options.onOutage !== 'refuse') {
-      throw new AuthConfigurationError(
-        `PostgresRevocationSource: onOutage must be "poll" or "refuse", got ${JSON.stringify(this.options.onOutage)}.`,
-      );
-    }
+    this.channel = new RevocationChannel({
+      source: 'postgres',
+      owner: 'PostgresRevocationSource',
+      onOutage: this.options.onOutage,
+      pollIntervalMs: this.options.pollIntervalMs,
+      store: 'the table',
+      redact: (text) => text.replace(/postgres(ql)?:\/\/\S+/gi, 'postgres://…'),
+      readStore: () => this.poll(),
+    });
     for (const name of ['pollIntervalMs', 'reconnectDelayMs', 'maxReconnectDelayMs'] as const) {
       const value = this.options[name];
       if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
@@ -119,71 +111,55 @@ export class PostgresRevocationSource implements RevocationSource {
   }
 
   async start(sink: RevocationSink): Promise<void> {
-    this.sink = sink;
-    this.stopped = false;
+    this.channel.start(sink);
     try {
       await this.connect();
     } catch (error) {
-      this.setState('down', error);
-      throw new Error(
-        `PostgresRevocationSource: could not load the revocations (${message(error)}); the API must not serve tokens it cannot check.`,
-        { cause: error },
-      );
+      throw this.channel.failedToStart(error);
     }
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     clearTimeout(this.reconnectTimer);
-    clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
+    this.channel.stop();
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
-    this.setState('stopped');
   }
 
   status(): RevocationStatus {
-    return { ...this.state };
+    return this.channel.status();
   }
 
   /** LISTEN, then load: a NOTIFY sent meanwhile is either in the load or delivered after. */
   private async connect(): Promise<void> {
-    const { Client } = await import('pg');
-    const client = new Client({
-      ...this.options.client,
-      connectionString: this.options.connectionString,
-    });
+    const client = await this.client();
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection closed')));
     client.on('notification', (notification: Notification) => {
-      if (notification.channel !== this.options.channel) return;
-      const revocation = parseRevocation(notification.payload);
-      if (revocation) this.sink?.add(revocation);
-      else this.logger.warn('Ignored a malformed revocation notification');
+      if (notification.channel === this.options.channel)
+        this.channel.received(notification.payload);
     });
     try {
       await client.connect();
       if (this.options.createTable) await this.createTable(client);
       await client.query(`LISTEN "${this.options.channel}"`);
       const loaded = await this.load(client);
-      if (this.stopped) throw new Error('stopped');
+      if (this.channel.stopped) throw new Error('stopped');
       this.listener = client;
-      const wasDown = this.state.channel === 'down';
-      this.setState('up');
       this.reconnectDelay = this.options.reconnectDelayMs;
-      clearInterval(this.pollTimer);
-      this.pollTimer = undefined;
-      this.sink?.refuseIssuedBefore(undefined);
-      if (wasDown) {
-        this.logger.log(`Revocation channel (postgres) is back; reloaded ${loaded} revocations`);
-      }
+      this.channel.up(loaded);
     } catch (error) {
       client.removeAllListeners('end');
       client.on('error', () => undefined);
       await client.end().catch(() => undefined);
       throw error;
     }
+  }
+
+  private async client(): Promise<Client> {
+    const { Client } = await import('pg');
+    return new Client({ ...this.options.client, connectionString: this.options.connectionString });
   }
 
   private async createTable(client: Client): Promise<void> {
@@ -198,45 +174,33 @@ export class PostgresRevocationSource implements RevocationSource {
 
   /** Reads the revocations still able to refuse a token; returns how many. */
   private async load(client: Pick<Client, 'query'>): Promise<number> {
-    const sink = this.sink!;
+    const sink = this.channel.sink!;
     const since = sink.now() - sink.retentionMs;
     const { rows } = await client.query<{ kind: string; subject: string; at: string }>(
       `SELECT "kind", "subject", floor(extract(epoch from "revoked_at") * 1000)::bigint AS "at"
          FROM "${this.options.table}" WHERE "revoked_at" > to_timestamp($1::double precision / 1000)`,
       [since],
     );
-    for (const row of rows) {
-      const revocation = parseRevocation({ kind: row.kind, id: row.subject, at: Number(row.at) });
-      if (revocation) sink.add(revocation);
-    }
-    return rows.length;
+    return this.channel.addAll(
+      rows.map((row) => ({ kind: row.kind, id: row.subject, at: Number(row.at) })),
+    );
   }
 
   private lost(client: Client, error: unknown): void {
-    if (this.stopped || client !== this.listener) return;
+    if (this.channel.stopped || client !== this.listener) return;
     this.listener = undefined;
     client.removeAllListeners('notification');
     client.end().catch(() => undefined);
-    this.setState('down', error);
-    const { onOutage, pollIntervalMs } = this.options;
-    this.logger.warn(
-      `Revocation channel (postgres) is down (${message(error)}); ${
-        onOutage === 'poll'
-          ? `polling the table every ${pollIntervalMs} ms`
-          : 'refusing tokens issued before the outage'
-      } until it is back`,
-    );
-    if (onOutage === 'refuse') this.sink?.refuseIssuedBefore(this.sink.now());
-    else this.startPolling();
+    this.channel.down(error);
     this.scheduleReconnect();
   }
 
   private scheduleReconnect(): void {
-    if (this.stopped) return;
+    if (this.channel.stopped) return;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => {
       this.connect().catch((error: unknown) => {
-        this.state.lastError = message(error);
+        this.channel.retryFailed(error);
         this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.options.maxReconnectDelayMs);
         this.scheduleReconnect();
       });
@@ -244,62 +208,15 @@ export class PostgresRevocationSource implements RevocationSource {
     this.reconnectTimer.unref?.();
   }
 
-  private startPolling(): void {
-    if (this.pollTimer) return;
-    this.pollFailed = false;
-    this.pollTimer = setInterval(() => void this.poll(), this.options.pollIntervalMs);
-    this.pollTimer.unref?.();
-  }
-
-  /** One read of the table on a short-lived connection; one at a time. */
+  /** The outage's fallback: one read of the table on a short-lived connection. */
   private async poll(): Promise<void> {
-    if (this.polling || this.stopped) return;
-    this.polling = true;
-    const { Client } = await import('pg');
-    const client = new Client({
-      ...this.options.client,
-      connectionString: this.options.connectionString,
-    });
+    const client = await this.client();
     client.on('error', () => undefined);
     try {
       await client.connect();
       await this.load(client);
-      if (this.pollFailed) this.logger.log('Revocation poll (postgres) reads the table again');
-      this.pollFailed = false;
-    } catch (error) {
-      if (!this.pollFailed) {
-        this.logger.warn(`Revocation poll (postgres) failed (${message(error)}); retrying`);
-      }
-      this.pollFailed = true;
     } finally {
       await client.end().catch(() => undefined);
-      this.polling = false;
     }
   }
-
-  private setState(channel: RevocationStatus['channel'], error?: unknown): void {
-    this.state = {
-      source: 'postgres',
-      channel,
-      since: iso(),
-      ...(channel === 'down' ? { fallback: this.options.onOutage } : {}),
-      ...(error !== undefined ? { lastError: message(error) } : {}),
-    };
-  }
-}
-
-/** An error as text for logs and health, never with a connection string in it. */
-function message(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/postgres(ql)?:\/\/\S+/gi, 'postgres://…');
-}
-
-function iso(): string {
-  return new Date().toISOString();
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value ?? {}).filter(([, v]) => v !== undefined && v !== null),
-  ) as Partial<T>;
 }

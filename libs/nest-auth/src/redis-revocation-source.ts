@@ -1,13 +1,7 @@
-import { Logger } from '@nestjs/common';
 import type { Redis, RedisOptions } from 'ioredis';
-import { AUTH_LOGGER_CONTEXT } from './auth-internal.constants';
 import { AuthConfigurationError } from './auth-module-options';
-import {
-  parseRevocation,
-  type RevocationSink,
-  type RevocationSource,
-  type RevocationStatus,
-} from './revocation.interface';
+import { RevocationChannel, withDefaults } from './revocation-channel';
+import type { RevocationSink, RevocationSource, RevocationStatus } from './revocation.interface';
 
 /**
  * Options of {@link RedisRevocationSource}. Only `url` is required.
@@ -49,37 +43,30 @@ export class RedisRevocationOptions {
 export class RedisRevocationSource implements RevocationSource {
   private readonly options: Required<Omit<RedisRevocationOptions, 'redis'>> &
     Pick<RedisRevocationOptions, 'redis'>;
-  private readonly logger = new Logger(AUTH_LOGGER_CONTEXT);
-  private sink?: RevocationSink;
+  private readonly channel: RevocationChannel;
   private subscriber?: Redis;
   private commands?: Redis;
-  private state: RevocationStatus = { source: 'redis', channel: 'starting', since: iso() };
-  private pollTimer?: NodeJS.Timeout;
-  private pollFailed = false;
-  private stopped = false;
 
   constructor(options: RedisRevocationOptions) {
-    this.options = {
-      ...new RedisRevocationOptions(),
-      ...Object.fromEntries(
-        Object.entries(options ?? {}).filter(([, v]) => v !== undefined && v !== null),
-      ),
-    } as never;
+    this.options = withDefaults(new RedisRevocationOptions(), options) as never;
     if (typeof this.options.url !== 'string' || !/^rediss?:\/\//.test(this.options.url)) {
       throw new AuthConfigurationError(
         'RedisRevocationSource: url must be a redis:// or rediss:// URL.',
       );
     }
-    if (this.options.onOutage !== 'poll' && this.options.onOutage !== 'refuse') {
-      throw new AuthConfigurationError(
-        `RedisRevocationSource: onOutage must be "poll" or "refuse", got ${JSON.stringify(this.options.onOutage)}.`,
-      );
-    }
+    this.channel = new RevocationChannel({
+      source: 'redis',
+      owner: 'RedisRevocationSource',
+      onOutage: this.options.onOutage,
+      pollIntervalMs: this.options.pollIntervalMs,
+      store: 'the sorted set',
+      redact: (text) => text.replace(/rediss?:\/\/\S+/gi, 'redis://…'),
+      readStore: () => this.load(),
+    });
   }
 
   async start(sink: RevocationSink): Promise<void> {
-    this.sink = sink;
-    this.stopped = false;
+    this.channel.start(sink);
     const { Redis } = await import('ioredis');
     const settings: RedisOptions = {
       ...this.options.redis,
@@ -91,75 +78,46 @@ export class RedisRevocationSource implements RevocationSource {
     this.commands = new Redis(this.options.url, settings);
     for (const client of [this.subscriber, this.commands]) client.on('error', () => undefined);
     this.subscriber.on('message', (channel: string, text: string) => {
-      if (channel !== this.options.channel) return;
-      const revocation = parseRevocation(text);
-      if (revocation) this.sink?.add(revocation);
-      else this.logger.warn('Ignored a malformed revocation message');
+      if (channel === this.options.channel) this.channel.received(text);
     });
     this.subscriber.on('close', () => this.lost());
     this.subscriber.on('ready', () => {
-      if (this.state.channel === 'down') void this.recover();
+      if (this.channel.current === 'down') void this.recover();
     });
     try {
       await this.subscriber.connect();
       await this.commands.connect();
       await this.subscriber.subscribe(this.options.channel);
-      await this.load();
-      this.setState('up');
+      this.channel.up(await this.load());
     } catch (error) {
       await this.stop();
-      this.setState('down', error);
-      throw new Error(
-        `RedisRevocationSource: could not load the revocations (${message(error)}); the API must not serve tokens it cannot check.`,
-        { cause: error },
-      );
+      throw this.channel.failedToStart(error);
     }
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
+    this.channel.stop();
     for (const client of [this.subscriber, this.commands]) client?.disconnect();
     this.subscriber = this.commands = undefined;
-    this.setState('stopped');
   }
 
   status(): RevocationStatus {
-    return { ...this.state };
+    return this.channel.status();
   }
 
   private async load(): Promise<number> {
-    const sink = this.sink!;
+    const sink = this.channel.sink!;
     const entries = await this.commands!.zrangebyscore(
       this.options.key,
       sink.now() - sink.retentionMs,
       '+inf',
     );
-    for (const text of entries) {
-      const revocation = parseRevocation(text);
-      if (revocation) sink.add(revocation);
-    }
-    return entries.length;
+    return this.channel.addAll(entries);
   }
 
   private lost(): void {
-    if (this.stopped || this.state.channel !== 'up') return;
-    this.setState('down', new Error('connection closed'));
-    const { onOutage, pollIntervalMs } = this.options;
-    this.logger.warn(
-      `Revocation channel (redis) is down; ${
-        onOutage === 'poll'
-          ? `polling the sorted set every ${pollIntervalMs} ms`
-          : 'refusing tokens issued before the outage'
-      } until it is back`,
-    );
-    if (onOutage === 'refuse') {
-      this.sink?.refuseIssuedBefore(this.sink.now());
-      return;
-    }
-    this.pollTimer ??= setInterval(() => void this.poll(), pollIntervalMs);
-    this.pollTimer.unref?.();
+    if (this.channel.stopped || this.channel.current !== 'up') return;
+    this.channel.down(new Error('connection closed'));
   }
 
   /** After ioredis reconnected (it resubscribes by itself): read the set, then trust pushes. */
@@ -167,47 +125,10 @@ export class RedisRevocationSource implements RevocationSource {
     try {
       await this.subscriber!.subscribe(this.options.channel);
       const loaded = await this.load();
-      if (this.stopped) return;
-      clearInterval(this.pollTimer);
-      this.pollTimer = undefined;
-      this.sink?.refuseIssuedBefore(undefined);
-      this.setState('up');
-      this.logger.log(`Revocation channel (redis) is back; reloaded ${loaded} revocations`);
+      if (!this.channel.stopped) this.channel.up(loaded);
     } catch (error) {
-      this.state.lastError = message(error);
+      this.channel.retryFailed(error);
       // the next 'ready' tries again
     }
   }
-
-  private async poll(): Promise<void> {
-    try {
-      await this.load();
-      if (this.pollFailed) this.logger.log('Revocation poll (redis) reads the set again');
-      this.pollFailed = false;
-    } catch (error) {
-      if (!this.pollFailed) {
-        this.logger.warn(`Revocation poll (redis) failed (${message(error)}); retrying`);
-      }
-      this.pollFailed = true;
-    }
-  }
-
-  private setState(channel: RevocationStatus['channel'], error?: unknown): void {
-    this.state = {
-      source: 'redis',
-      channel,
-      since: iso(),
-      ...(channel === 'down' ? { fallback: this.options.onOutage } : {}),
-      ...(error !== undefined ? { lastError: message(error) } : {}),
-    };
-  }
-}
-
-function message(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/rediss?:\/\/\S+/gi, 'redis://…');
-}
-
-function iso(): string {
-  return new Date().toISOString();
 }

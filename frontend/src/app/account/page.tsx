@@ -2,9 +2,10 @@
 // Every change goes through Better Auth's own endpoints (lib/account/account.ts).
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
+import { AccountSection } from '@/components/account/account-section';
 import { ActionForm } from '@/components/account/action-form';
+import { currentPasswordField, NEW_PASSWORD_FIELD } from '@/components/account/fields';
 import { ACCOUNT_MESSAGES, listActiveSessions } from '@/lib/account/account';
-import { PASSWORD_HINT, PASSWORD_MAX_LENGTH } from '@/lib/auth/password-rules';
 import { requireSession } from '@/lib/session';
 import {
   changePasswordAction,
@@ -44,8 +45,7 @@ export default async function AccountPage({ searchParams }: PageProps<'/account'
         </p>
       ) : null}
 
-      <section className="account-section" aria-labelledby="name-title">
-        <h2 id="name-title">Name</h2>
+      <AccountSection id="name" title="Name">
         <ActionForm
           id="name"
           action={updateNameAction}
@@ -63,30 +63,15 @@ export default async function AccountPage({ searchParams }: PageProps<'/account'
           submitLabel="Save name"
           pendingLabel="Saving…"
         />
-      </section>
+      </AccountSection>
 
-      <section className="account-section" aria-labelledby="password-title">
-        <h2 id="password-title">Password</h2>
+      <AccountSection id="password" title="Password">
         <ActionForm
           id="password"
           action={changePasswordAction}
           fields={[
-            {
-              name: 'currentPassword',
-              label: 'Current password',
-              type: 'password',
-              autoComplete: 'current-password',
-              required: true,
-            },
-            {
-              name: 'newPassword',
-              label: 'New password',
-              type: 'password',
-              autoComplete: 'new-password',
-              required: true,
-              maxLength: PASSWORD_MAX_LENGTH,
-              hint: PASSWORD_HINT,
-            },
+            currentPasswordField('currentPassword', 'Current password'),
+            NEW_PASSWORD_FIELD,
             {
               name: 'revokeOtherSessions',
               label: 'Sign out every other session',
@@ -97,10 +82,9 @@ export default async function AccountPage({ searchParams }: PageProps<'/account'
           submitLabel="Change password"
           pendingLabel="Changing…"
         />
-      </section>
+      </AccountSection>
 
-      <section className="account-section" aria-labelledby="sessions-title">
-        <h2 id="sessions-title">Active sessions</h2>
+      <AccountSection id="sessions" title="Active sessions">
         <p className="muted">
           {sessions.length === 1
             ? 'Only this browser is signed in.'
@@ -144,10 +128,9 @@ export default async function AccountPage({ searchParams }: PageProps<'/account'
           pendingLabel="Signing out…"
           variant="secondary"
         />
-      </section>
+      </AccountSection>
 
-      <section className="account-section" aria-labelledby="delete-title">
-        <h2 id="delete-title">Delete account</h2>
+      <AccountSection id="delete" title="Delete account">
         <p className="muted">
           This deletes your account and all your tasks, at once and for good. Enter your password to
           confirm.
@@ -155,20 +138,12 @@ export default async function AccountPage({ searchParams }: PageProps<'/account'
         <ActionForm
           id="delete"
           action={deleteAccountAction}
-          fields={[
-            {
-              name: 'password',
-              label: 'Password',
-              type: 'password',
-              autoComplete: 'current-password',
-              required: true,
-            },
-          ]}
+          fields={[currentPasswordField('password', 'Password')]}
           submitLabel="Delete my account"
           pendingLabel="Deleting…"
           danger
         />
-      </section>
+      </AccountSection>
     </section>
   );
 }

@@ -3,7 +3,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requestPasswordResetAction } from '@/app/lifecycle-actions';
-import { ActionForm } from '@/components/account/action-form';
+import { EmailLinkForm } from '@/components/account/email-link-form';
 
 export const metadata: Metadata = { title: 'Forgot password · authbridge' };
 
@@ -14,14 +14,10 @@ export default function ForgotPasswordPage() {
       <p className="muted">
         Enter the email address of your account. We will send you a link to choose a new password.
       </p>
-      <ActionForm
+      <EmailLinkForm
         id="forgot"
         action={requestPasswordResetAction}
-        fields={[
-          { name: 'email', label: 'Email', type: 'email', autoComplete: 'email', required: true },
-        ]}
         submitLabel="Send the reset link"
-        pendingLabel="Sending…"
       />
       <p className="switch">
         Remembered it? <Link href="/sign-in">Sign in</Link>

@@ -4,7 +4,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { resetPasswordAction } from '@/app/lifecycle-actions';
 import { ActionForm } from '@/components/account/action-form';
-import { PASSWORD_HINT, PASSWORD_MAX_LENGTH } from '@/lib/auth/password-rules';
+import { NEW_PASSWORD_FIELD } from '@/components/account/fields';
 
 export const metadata: Metadata = {
   title: 'Choose a new password · authbridge',
@@ -23,17 +23,7 @@ export default async function ResetPasswordPage({ searchParams }: PageProps<'/re
           id="reset"
           action={resetPasswordAction}
           hidden={{ token: value }}
-          fields={[
-            {
-              name: 'newPassword',
-              label: 'New password',
-              type: 'password',
-              autoComplete: 'new-password',
-              required: true,
-              maxLength: PASSWORD_MAX_LENGTH,
-              hint: PASSWORD_HINT,
-            },
-          ]}
+          fields={[NEW_PASSWORD_FIELD]}
           submitLabel="Set the new password"
           pendingLabel="Saving…"
         />

@@ -3,7 +3,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { resendVerificationAction } from '@/app/lifecycle-actions';
-import { ActionForm } from '@/components/account/action-form';
+import { EmailLinkForm } from '@/components/account/email-link-form';
 
 export const metadata: Metadata = { title: 'Confirm your email · authbridge' };
 
@@ -17,15 +17,7 @@ export default function VerifyEmailPage() {
       </p>
       <h2>No mail?</h2>
       <p className="muted">Look in the spam folder, or ask for a new link.</p>
-      <ActionForm
-        id="resend"
-        action={resendVerificationAction}
-        fields={[
-          { name: 'email', label: 'Email', type: 'email', autoComplete: 'email', required: true },
-        ]}
-        submitLabel="Send a new link"
-        pendingLabel="Sending…"
-      />
+      <EmailLinkForm id="resend" action={resendVerificationAction} submitLabel="Send a new link" />
       <p className="switch">
         Confirmed already? <Link href="/sign-in">Sign in</Link>
       </p>

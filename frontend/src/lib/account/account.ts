@@ -6,7 +6,7 @@ import type { ActionFormState } from '../auth/action-state';
 import { consumeAuthAttempt, refusalMessage } from '../auth/attempt-limit';
 import { getAuth } from '../auth/better-auth';
 import { AUTH_MESSAGES } from '../auth/messages';
-import { PASSWORD_ERROR_CODES } from '../auth/password-policy-plugin';
+import { newPasswordRefusal } from '../auth/password-refusal';
 import { formText } from '../auth/schemas';
 import { deviceLabel } from './device';
 
@@ -32,16 +32,10 @@ export const ACCOUNT_MESSAGES = {
 } as const;
 
 function passwordRefusal(error: APIError, field: string): ActionFormState | undefined {
-  const code = String(error.body?.code ?? '');
-  if (code === 'INVALID_PASSWORD')
+  if (error.body?.code === 'INVALID_PASSWORD')
     return { fieldErrors: { currentPassword: ACCOUNT_MESSAGES.wrongPassword } };
-  if (code === 'PASSWORD_TOO_SHORT')
-    return { fieldErrors: { [field]: AUTH_MESSAGES.passwordTooShort } };
-  if (code === 'PASSWORD_TOO_LONG')
-    return { fieldErrors: { [field]: AUTH_MESSAGES.passwordTooLong } };
-  if ((Object.values(PASSWORD_ERROR_CODES) as string[]).includes(code))
-    return { fieldErrors: { [field]: error.body?.message ?? AUTH_MESSAGES.unexpected } };
-  return undefined;
+  const refusal = newPasswordRefusal(error);
+  return refusal ? { fieldErrors: { [field]: refusal } } : undefined;
 }
 
 function unexpected(what: string, error: unknown): ActionFormState {

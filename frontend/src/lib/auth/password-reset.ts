@@ -1,14 +1,14 @@
 import 'server-only';
 import { isAPIError } from 'better-auth/api';
-import { z } from 'zod';
 import { LIMITED_AUTH_PATHS } from '../rate-limit';
 import type { ActionFormState } from './action-state';
 import { consumeAuthAttempt, refusalMessage } from './attempt-limit';
 import { getAuth } from './better-auth';
+import { requestEmailLinkByForm } from './email-link-request';
 import { lifetimeWords } from '../mail/templates';
 import { RESET_PASSWORD_TOKEN_SECONDS } from './lifecycle-options';
 import { AUTH_MESSAGES } from './messages';
-import { PASSWORD_ERROR_CODES } from './password-policy-plugin';
+import { newPasswordRefusal } from './password-refusal';
 import { formText } from './schemas';
 
 /**
@@ -26,12 +26,6 @@ export const RESET_MESSAGES = {
   done: 'Your password was changed and every session was signed out. Sign in with the new password.',
 } as const;
 
-const emailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email({ error: AUTH_MESSAGES.emailInvalid }));
-
 /**
  * Asks Better Auth to mail a reset link. Answers the same for a known and an unknown email;
  * only a rate limit or a malformed email is told apart.
@@ -39,31 +33,18 @@ const emailSchema = z
  * @example
  * return requestPasswordResetByForm(form, await headers());
  */
-export async function requestPasswordResetByForm(
+export function requestPasswordResetByForm(
   form: FormData,
   requestHeaders: Headers,
 ): Promise<ActionFormState> {
-  const email = formText(form, 'email').trim();
-  const values = { email };
-  const decision = await consumeAuthAttempt(
-    LIMITED_AUTH_PATHS.requestPasswordReset,
-    requestHeaders,
-  );
-  if (!decision.allowed) return { error: refusalMessage(decision), values };
-  const parsed = emailSchema.safeParse(email);
-  if (!parsed.success) return { fieldErrors: { email: AUTH_MESSAGES.emailInvalid }, values };
-  try {
-    await getAuth().api.requestPasswordReset({
-      body: { email: parsed.data },
-      headers: requestHeaders,
-    });
-  } catch (error) {
-    if (isAPIError(error) && error.body?.code === 'RESET_PASSWORD_DISABLED')
-      return { error: RESET_MESSAGES.unavailable, values };
-    console.error('[auth] password reset request failed', error);
-    return { error: AUTH_MESSAGES.unexpected, values };
-  }
-  return { notice: RESET_MESSAGES.sent, values };
+  return requestEmailLinkByForm(form, requestHeaders, {
+    path: LIMITED_AUTH_PATHS.requestPasswordReset,
+    send: (email) =>
+      getAuth().api.requestPasswordReset({ body: { email }, headers: requestHeaders }),
+    disabledCode: 'RESET_PASSWORD_DISABLED',
+    what: 'password reset request',
+    messages: { sent: RESET_MESSAGES.sent, unavailable: RESET_MESSAGES.unavailable },
+  });
 }
 
 /**
@@ -91,21 +72,8 @@ export async function resetPasswordByForm(
       const code = String(error.body?.code ?? '');
       if (code === 'INVALID_TOKEN' || code === 'USER_NOT_FOUND')
         return { ok: false, state: { error: RESET_MESSAGES.invalidToken } };
-      if (code === 'PASSWORD_TOO_SHORT')
-        return {
-          ok: false,
-          state: { fieldErrors: { newPassword: AUTH_MESSAGES.passwordTooShort } },
-        };
-      if (code === 'PASSWORD_TOO_LONG')
-        return {
-          ok: false,
-          state: { fieldErrors: { newPassword: AUTH_MESSAGES.passwordTooLong } },
-        };
-      if ((Object.values(PASSWORD_ERROR_CODES) as string[]).includes(code))
-        return {
-          ok: false,
-          state: { fieldErrors: { newPassword: error.body?.message ?? AUTH_MESSAGES.unexpected } },
-        };
+      const refusal = newPasswordRefusal(error);
+      if (refusal) return { ok: false, state: { fieldErrors: { newPassword: refusal } } };
     }
     console.error('[auth] password reset failed', error);
     return { ok: false, state: { error: AUTH_MESSAGES.unexpected } };

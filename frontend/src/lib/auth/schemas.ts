@@ -5,7 +5,8 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
 
 /** What the sign-up and sign-in forms must contain, with the form's own messages. */
 
-const email = z
+/** An email address as every form takes it: trimmed, lower-cased, well-formed. */
+export const emailSchema = z
   .string()
   .trim()
   .toLowerCase()
@@ -17,7 +18,7 @@ export const signUpSchema = z.object({
     .trim()
     .min(1, { error: AUTH_MESSAGES.nameRequired })
     .max(100, { error: AUTH_MESSAGES.nameTooLong }),
-  email,
+  email: emailSchema,
   password: z
     .string()
     .min(PASSWORD_MIN_LENGTH, { error: AUTH_MESSAGES.passwordTooShort })
@@ -26,7 +27,7 @@ export const signUpSchema = z.object({
 
 // Sign-in checks only presence: a rule a password does not meet is still "wrong password".
 export const signInSchema = z.object({
-  email,
+  email: emailSchema,
   password: z.string().min(1, { error: AUTH_MESSAGES.passwordRequired }),
 });
 

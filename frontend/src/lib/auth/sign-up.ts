@@ -4,7 +4,7 @@ import { getAuth } from './better-auth';
 import { fieldFailure, type AttemptResult } from './form-state';
 import { AUTH_MESSAGES } from './messages';
 import { runPasswordAttempt } from './password-attempt';
-import { PASSWORD_ERROR_CODES } from './password-policy-plugin';
+import { newPasswordRefusal } from './password-refusal';
 import { formText, signUpSchema } from './schemas';
 
 /**
@@ -29,6 +29,9 @@ export function signUpWithPassword(
     input: { ...values, password: formText(form, 'password') },
     call: (body) => getAuth().api.signUpEmail({ body, headers: requestHeaders }),
     explain: (error) => {
+      // Too short, too long, or our password policy plugin's rule (its message says which).
+      const refusal = newPasswordRefusal(error);
+      if (refusal) return fieldFailure('password', refusal, values);
       switch (error.body?.code) {
         case 'USER_ALREADY_EXISTS':
         case 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL':
@@ -40,15 +43,6 @@ export function signUpWithPassword(
               values,
             },
           };
-        case 'PASSWORD_TOO_SHORT':
-          return fieldFailure('password', AUTH_MESSAGES.passwordTooShort, values);
-        case 'PASSWORD_TOO_LONG':
-          return fieldFailure('password', AUTH_MESSAGES.passwordTooLong, values);
-        case PASSWORD_ERROR_CODES.common:
-        case PASSWORD_ERROR_CODES.personal:
-        case PASSWORD_ERROR_CODES.repetitive:
-          // The password policy plugin's refusal: its message says which rule.
-          return fieldFailure('password', error.body?.message ?? AUTH_MESSAGES.unexpected, values);
         case 'INVALID_EMAIL':
           return fieldFailure('email', AUTH_MESSAGES.emailInvalid, values);
         default:
