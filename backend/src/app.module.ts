@@ -39,13 +39,9 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         AuthModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: ({ auth, revocation, tokenLifetimeSeconds }: AppConfig) => ({
-            ...authModuleOptions(auth),
-            revocation: revocationSource(revocation),
-            maxTokenLifetimeSeconds: tokenLifetimeSeconds,
-            // A token without a session id could not be revoked by session: refuse it
-            // (Better Auth's definePayload in the web app always sets sid).
-            requiredClaims: revocation.enabled ? ['sid'] : [],
+          useFactory: (appConfig: AppConfig) => ({
+            ...authModuleOptions(appConfig),
+            revocation: revocationSource(appConfig.revocation),
           }),
         }),
         TypeOrmModule.forRootAsync({

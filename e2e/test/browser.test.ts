@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../frontend/test/support/browser';
-import { uniqueEmail } from '../../frontend/test/support/http';
+import { CookieJar, fetchToken, postAuth, uniqueEmail } from '../../frontend/test/support/http';
 import { callApi, startStack, type Stack } from './support/stack';
 
 // The user's journeys through the UI only, in a real headless Chromium (the frontend's
@@ -155,7 +155,15 @@ describe('a user, through the UI only', () => {
     await page.clock.setFixedTime(new Date());
     await page.reload();
     await page.getByText('No tasks yet').waitFor();
-    const stale = tokens.at(-1)!;
+    // The server rendered the first page of tasks, so the page holds no token yet: a first
+    // change makes the browser kit take one and keep it.
+    const firstCreate = page.waitForResponse(
+      (r) => r.url().startsWith(stack.api.url) && r.request().method() === 'POST',
+    );
+    await addTask('Written with the first token');
+    expect((await firstCreate).status()).toBe(201);
+    const stale = (await (await firstCreate).request().allHeaders()).authorization!.slice(7);
+    await saved();
     const fetchedBefore = tokens.length;
 
     // Wait until the API itself refuses that token as expired (a condition, not a duration;
@@ -201,4 +209,85 @@ describe('a user, through the UI only', () => {
     // Nor anything shaped like one (three base64url segments starting with a JSON header).
     expect(stored).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
   });
+
+  it('after the session is revoked server-side, the next API call sends the user to sign-in, with no retry', async () => {
+    // As in the expired-token journey, the page's clock stands still so the browser kit keeps
+    // the token it has (tokens here live 35 s; it would refresh one 30 s before expiry).
+    await page.clock.setFixedTime(new Date());
+    await page.context().clearCookies(); // whoever was signed in: a new visitor (a page load follows)
+    const user = { name: 'Revoked User', email: uniqueEmail('e2e-revoked') };
+    // The server renders the first page of tasks; a first change makes the kit take a token
+    // and keep it in memory.
+    await signUpInUi(user.name, user.email);
+    await page.getByText('No tasks yet').waitFor();
+    const created = page.waitForResponse(
+      (r) => r.url().startsWith(stack.api.url) && r.request().method() === 'POST',
+    );
+    await addTask('Written before the revocation');
+    expect((await created).status()).toBe(201);
+    const cached = (await (await created).request().allHeaders()).authorization!.slice(7);
+    await saved();
+    expect(tokens).toContain(cached);
+
+    // The same user signs in elsewhere (a plain HTTP client, another device) and signs out
+    // everywhere else: Better Auth's own route, never through the page under test.
+    const elsewhere = new CookieJar();
+    const signIn = await postAuth(
+      stack.web.url,
+      '/sign-in/email',
+      { email: user.email, password: PASSWORD },
+      { jar: elsewhere },
+    );
+    expect(signIn.status).toBe(200);
+    const revoke = await postAuth(stack.web.url, '/revoke-other-sessions', {}, { jar: elsewhere });
+    expect(revoke.status).toBe(200);
+
+    // Wait until the API refuses the page's token as revoked (a condition; the backstop only
+    // bounds a broken run, e.g. revocation off, when the token would only expire).
+    const deadline = Date.now() + 3 * TOKEN_LIFETIME_SECONDS * 1000;
+    for (;;) {
+      const answer = await callApi(stack.api, 'GET', '/api/me', cached);
+      if (answer.status === 401) {
+        expect(answer.body).toMatchObject({ code: 'session_revoked' });
+        break;
+      }
+      if (Date.now() > deadline) throw new Error('the API never refused the revoked token');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // Only that session ended: the session that revoked it still gets tokens the API takes.
+    const other = (await (await fetchToken(stack.web.url, { jar: elsewhere })).json()) as {
+      token: string;
+    };
+    expect((await callApi(stack.api, 'GET', '/api/me', other.token)).status).toBe(200);
+
+    const callsBefore = apiCalls.length;
+    const tokensBefore = tokens.length;
+    const refused = page.waitForResponse(
+      (r) => r.url().startsWith(stack.api.url) && r.request().method() === 'POST',
+    );
+    await page.getByLabel('New task').fill('Written after the revocation');
+    await page.getByRole('button', { name: 'Add task' }).click();
+    expect((await refused).status()).toBe(401);
+    // The header, not the body: the page may have navigated away before the body is read.
+    expect((await refused).headers()['www-authenticate']).toContain(
+      'error_description="The session of the token was revoked"',
+    );
+    await page.waitForURL(/\/sign-in\?returnUrl=(%2F|\/)dashboard&reason=session_ended$/);
+    await page.getByText('Your session ended, sign in again.').waitFor();
+
+    // The refused call is not repeated, no refreshed token is sent, no new JWT is issued. What
+    // may follow is the board's one refetch of the list (invalidated after the failed change),
+    // sent without a token since the session is gone, unless the navigation cancels it first.
+    const after = apiCalls.slice(callsBefore).map(({ method, status, token }) => ({
+      method,
+      status,
+      token,
+    }));
+    expect(after.filter((call) => call.token !== undefined)).toEqual([
+      { method: 'POST', status: 401, token: cached },
+    ]);
+    expect(after.length).toBeLessThanOrEqual(2);
+    expect(tokens.length).toBe(tokensBefore);
+    await shot('e2e-05-revoked-to-sign-in');
+  }, 240_000);
 });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import {
   AuthModule,
+  InMemoryRevocationSource,
   JwksUnavailableError,
   TokenRejectedError,
   TokenVerifier,
@@ -59,9 +60,12 @@ export async function explainToken(
   }
   const options = {
     ...authModuleOptions({
-      ...api.auth,
-      jwks: { timeoutMs: deps.timeoutMs, cooldownMs: 0, cacheMaxAgeMs: 0 },
+      ...api,
+      auth: { ...api.auth, jwks: { timeoutMs: deps.timeoutMs, cooldownMs: 0, cacheMaxAgeMs: 0 } },
     }),
+    // With revocation on, the API also refuses a token that outlives what it remembers: an
+    // empty list applies that rule. Which sessions are revoked the doctor does not know.
+    revocation: api.revocation.enabled ? new InMemoryRevocationSource() : undefined,
     globalGuard: false,
     verifiedTokenCache: false,
   };
@@ -127,10 +131,21 @@ async function rejection(error: TokenRejectedError, context: Context): Promise<s
     case 'invalid_signature':
       return `Rejected: bad signature: the kid ${show(header?.kid)} is in the JWKS but the signature does not match it; the token was altered, or another instance signed it with a different key under the same kid.`;
     case 'missing_claim':
+      if (api.revocation.enabled && claims && claims.sid === undefined) {
+        return `Rejected: the token has no sid claim; the API requires it while revocation is on (AUTH_REVOCATION): the token was minted by something other than this web app (whose definePayload sets sid), or before the upgrade that added it; sign in again for a new token.`;
+      }
       return `Rejected: ${lowerFirst(error.message)}`;
     case 'invalid_claim':
       if (typeof claims?.iat === 'number' && claims.iat > nowSeconds + tolerance) {
         return `Rejected: the token was issued ${span(claims.iat - nowSeconds)} in the future (iat ${iso(claims.iat)}): the issuer's clock is ahead of the API's; sync both clocks (NTP).`;
+      }
+      if (
+        api.revocation.enabled &&
+        typeof claims?.exp === 'number' &&
+        typeof claims.iat === 'number' &&
+        claims.exp - claims.iat > api.tokenLifetimeSeconds
+      ) {
+        return `Rejected: the token lives longer than the API accepts while revocation is on (exp - iat = ${span(claims.exp - claims.iat)}, AUTH_JWT_LIFETIME_SECONDS = ${api.tokenLifetimeSeconds} s): give both apps the same AUTH_JWT_LIFETIME_SECONDS.`;
       }
       return `Rejected: ${lowerFirst(error.message)}`;
     case 'token_too_large':

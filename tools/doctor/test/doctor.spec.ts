@@ -82,6 +82,30 @@ describe('npm run doctor', () => {
       }
     });
 
+    it('refuses a token without sid while revocation is on, as the API does, and says why', async () => {
+      const token = await web.issuer.sign({ sid: undefined });
+      const { lines, code } = await runDoctor(['--token', token], envFor(web));
+      expect(code).toBe(EXIT.failed);
+      expect(lines.at(-1)).toContain(
+        '✗ Rejected: the token has no sid claim; the API requires it while revocation is on',
+      );
+      const off = await runDoctor(['--token', token], envFor(web, { AUTH_REVOCATION: 'off' }));
+      expect(off.code).toBe(EXIT.ok);
+    });
+
+    it('refuses a token living longer than AUTH_JWT_LIFETIME_SECONDS while revocation is on', async () => {
+      const at = Math.floor(Date.now() / 1000);
+      const token = await web.issuer.sign({}, { issuedAt: at, expiresIn: 600 });
+      const env = envFor(web, { AUTH_JWT_LIFETIME_SECONDS: '300' });
+      const { lines, code } = await runDoctor(['--token', token], env, { now: at * 1000 });
+      expect(code).toBe(EXIT.failed);
+      expect(lines.at(-1)).toContain(
+        'the token lives longer than the API accepts while revocation is on (exp - iat = 10 min, AUTH_JWT_LIFETIME_SECONDS = 300 s)',
+      );
+      const off = { ...env, AUTH_REVOCATION: 'off' };
+      expect((await runDoctor(['--token', token], off, { now: at * 1000 })).code).toBe(EXIT.ok);
+    });
+
     it('an invalid environment is a failure naming the variable (the API would not start)', async () => {
       const { lines, code } = await runDoctor(['--token', 'a.b.c'], {
         ...envFor(web),

@@ -92,6 +92,13 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'Malformed token (`malformed_token`, `malformed_header`)': async (web) =>
     tokenVerdict(web, 'not-a-jwt', now()),
+  'The token has no `sid` (`missing_claim`)': async (web) =>
+    tokenVerdict(web, await web.issuer.sign({ sid: undefined }), now()),
+  'The token lives longer than the API remembers revocations (`invalid_claim`)': async (web) => {
+    const at = now();
+    const token = await web.issuer.sign({}, { issuedAt: at, expiresIn: 3600 });
+    return tokenVerdict(web, token, at);
+  },
   'Better Auth refuses sign-in with `INVALID_ORIGIN` after a port change': async (web) =>
     runDoctor([], envFor(web, { WEB_PORT: String(web.port === 3005 ? 3006 : 3005) })),
   "The dashboard's calls are blocked by CORS": async (web) =>
