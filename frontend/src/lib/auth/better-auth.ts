@@ -10,7 +10,13 @@ import { lifecycleOptions } from './lifecycle-options';
 import { passwordPolicy } from './password-policy-plugin';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
 import { serverEnv, type ServerEnv } from '../env';
-import { authRateLimitRules, createRateLimitStore } from '../rate-limit';
+import {
+  authRateLimitRules,
+  createFailureStore,
+  createRateLimitStore,
+  createSignInGuard,
+} from '../rate-limit';
+import { signInGuard } from './sign-in-guard-plugin';
 import { revocation } from './revocation';
 
 /**
@@ -86,6 +92,8 @@ export function createAuth(env: ServerEnv) {
         disableSettingJwtHeader: true,
       }),
       revocation({ pool, redisUrl: env.redisUrl }),
+      // Failed sign-ins per account and per address, with a growing back-off (both paths).
+      signInGuard(createSignInGuard(createFailureStore({ redisUrl: env.redisUrl, pool }))),
       // Refuses common, personal and too simple new passwords on every path that sets one.
       passwordPolicy(),
       // Account deletion asks for the password on every path.
