@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { expectNoAxeViolations } from './support/axe';
 import { findChromium } from './support/browser';
 import { postAuth, uniqueEmail } from './support/http';
 import { expectNoSecretsLogged } from './support/logs';
@@ -73,8 +74,13 @@ async function newPage(): Promise<Page> {
   return context.newPage();
 }
 
+/**
+ * A screenshot of the page in its current state, and axe-core on that same state (0
+ * violations, the rules browser.test.ts uses): every state shown here is checked.
+ */
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `account-${name}.png`), fullPage: true });
+  await expectNoAxeViolations(page, name);
 }
 
 /** A confirmed account, made over HTTP (the verification flow itself has its own test). */
@@ -151,6 +157,7 @@ describe('in a real browser', () => {
     await page.goto(`${web.url}/sign-in`);
     await page.getByRole('link', { name: 'Forgot password?' }).click();
     await page.waitForURL(`${web.url}/forgot-password`);
+    await shot(page, '02-forgot-password');
     await page.getByLabel('Email').fill(email);
     await page.getByRole('button', { name: 'Send the reset link' }).click();
     await page.getByText(/^If an account exists for that email/).waitFor();
@@ -158,6 +165,8 @@ describe('in a real browser', () => {
 
     const link = linkIn(await mailTo(mail, email, /Reset your/), '/reset-password');
     await page.goto(link.href);
+    await page.getByLabel('New password', { exact: true }).waitFor();
+    await shot(page, '03-reset-password');
     await page.getByLabel('New password', { exact: true }).fill('password123');
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await page.getByText(/common or breached/).waitFor();
@@ -173,6 +182,7 @@ describe('in a real browser', () => {
     await page.getByLabel('New password', { exact: true }).fill('another quiet river');
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await page.getByText(/not valid any more/).waitFor();
+    await shot(page, '03-reset-link-used');
 
     await signIn(page, email, PASSWORD);
     await page.getByText('Wrong email or password.').waitFor();
@@ -198,6 +208,11 @@ describe('in a real browser', () => {
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await page.getByText(/not valid any more/).waitFor();
+    await shot(page, '03-reset-link-expired');
+    // Opened without the mail's token at all.
+    await page.goto(`${web.url}/reset-password`);
+    await page.getByText('This page needs the link from the reset mail.').waitFor();
+    await shot(page, '03-reset-password-no-token');
     await signIn(page, email, PASSWORD);
     await page.waitForURL(`${web.url}/dashboard`);
   });
@@ -250,6 +265,7 @@ describe('in a real browser', () => {
     await form.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await form.getByRole('button', { name: 'Change password' }).click();
     await page.getByText('That is not your current password.').waitFor();
+    await shot(page, '07-password-wrong-current');
 
     await form.getByLabel('Current password').fill(PASSWORD);
     await form.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
@@ -259,10 +275,45 @@ describe('in a real browser', () => {
     await page.getByText('every other session was signed out').waitFor();
     // Signed in still, with the session Better Auth made for the new password.
     await page.getByText('(this browser)').waitFor();
+    await shot(page, '07-password-changed');
 
     await expectSignedOut(other);
     await page.goto(`${web.url}/dashboard`);
     await page.getByRole('heading', { name: 'Your tasks' }).waitFor();
+  });
+
+  it('account page: name form with an error, then saved; desktop and phone sizes', async () => {
+    const { email } = await confirmedUser();
+    const page = await newPage();
+    await signIn(page, email, PASSWORD);
+    await page.waitForURL(`${web.url}/dashboard`);
+    await page.goto(`${web.url}/account`);
+    await page.getByRole('heading', { name: 'Your account', level: 1 }).waitFor();
+    await shot(page, '08-account');
+
+    const form = page.locator('form#name');
+    // Spaces pass the browser's `required`; the server's check answers.
+    await form.getByLabel('Name').fill('   ');
+    await form.getByRole('button', { name: 'Save name' }).click();
+    await form.getByText('Enter your name.').waitFor();
+    await shot(page, '08-name-error');
+    await form.getByLabel('Name').fill('Ada Lovelace');
+    await form.getByRole('button', { name: 'Save name' }).click();
+    await form.getByText('Your name was saved.').waitFor();
+    await shot(page, '08-name-saved');
+
+    // A second session, so the list shows a row with its own "Sign out this one" button.
+    const other = await newPage();
+    await signIn(other, email, PASSWORD);
+    await other.waitForURL(`${web.url}/dashboard`);
+    const sizes = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+    for (const [size, viewport] of Object.entries(sizes)) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${web.url}/account`);
+      await expectCount(page, 2);
+      await page.getByRole('heading', { name: 'Your account', level: 1 }).waitFor();
+      await shot(page, `size-${size}`);
+    }
   });
 
   it('delete account: asks for the password, then removes the user and their tasks', async () => {

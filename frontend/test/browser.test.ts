@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { UNDO_DELETE_MS } from '../src/lib/task-queries/pending-delete';
+import { expectNoAxeViolations } from './support/axe';
 import { launchChromium } from './support/browser';
 import { postAuth, uniqueEmail } from './support/http';
 import { expectNoSecretsLogged } from './support/logs';
@@ -174,30 +175,6 @@ async function startApiAgain() {
   api = await startApi({ databaseUrl: databaseUrl(), webUrl: web.url, port: api.port });
 }
 
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * axe-core's violations on the page as it is now (WCAG 2.2 A/AA and best practices). Its
- * source goes in through `evaluate`, which the page's CSP does not apply to.
- */
-async function axeViolations(): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
-    const result = await axe.run(document, {
-      runOnly: {
-        type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'best-practice'],
-      },
-      resultTypes: ['violations'],
-    });
-    return result.violations.map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,
-    );
-  });
-}
-
 /**
  * A screenshot of the page in its current state, and axe-core on that same state: every
  * state the suite shows is checked for accessibility (0 violations), not only the first.
@@ -205,11 +182,7 @@ async function axeViolations(): Promise<string[]> {
  */
 async function shot(name: string, { axe = true } = {}) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  if (axe)
-    expect({ state: name, violations: await axeViolations() }).toEqual({
-      state: name,
-      violations: [],
-    });
+  if (axe) await expectNoAxeViolations(page, name);
 }
 
 beforeAll(async () => {
