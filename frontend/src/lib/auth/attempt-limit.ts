@@ -1,7 +1,7 @@
 import 'server-only';
 import { authRateLimitRule, getAuth } from './better-auth';
 import { clientAddress } from '../client-address';
-import { rateLimitKey, ruleForPath, type LimitedAuthPath } from '../rate-limit';
+import { rateLimitKey, type LimitedAuthPath } from '../rate-limit';
 import { AUTH_MESSAGES } from './messages';
 
 /**
@@ -37,7 +37,7 @@ export async function consumeAuthAttempt(
   const { options } = getAuth();
   // THE store Better Auth's HTTP limiter counts in, and the rule it applies to this path.
   const store = options.rateLimit!.customStorage!;
-  const rule = ruleForPath(path, authRateLimitRule());
+  const rule = authRateLimitRule();
   const { allowed, retryAfter } = await store.consume(rateLimitKey(address, path), rule);
   return allowed
     ? { allowed: true }

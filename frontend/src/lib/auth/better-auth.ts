@@ -10,13 +10,7 @@ import { lifecycleOptions } from './lifecycle-options';
 import { passwordPolicy } from './password-policy-plugin';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
 import { serverEnv, type ServerEnv } from '../env';
-import {
-  authRateLimitRules,
-  createFailureStore,
-  createRateLimitStore,
-  createSignInGuard,
-} from '../rate-limit';
-import { signInGuard } from './sign-in-guard-plugin';
+import { authRateLimitRules, createRateLimitStore } from '../rate-limit';
 import { revocation } from './revocation';
 
 /**
@@ -92,8 +86,6 @@ export function createAuth(env: ServerEnv) {
         disableSettingJwtHeader: true,
       }),
       revocation({ pool, redisUrl: env.redisUrl }),
-      // Failed sign-ins per account and per address, with a growing back-off (both paths).
-      signInGuard(createSignInGuard(createFailureStore({ redisUrl: env.redisUrl, pool }))),
       // Refuses common, personal and too simple new passwords on every path that sets one.
       passwordPolicy(),
       // Account deletion asks for the password on every path.

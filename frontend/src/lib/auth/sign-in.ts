@@ -5,7 +5,6 @@ import { fieldFailure, type AttemptResult } from './form-state';
 import { VERIFY_MESSAGES } from './email-verification';
 import { AUTH_MESSAGES } from './messages';
 import { runPasswordAttempt } from './password-attempt';
-import { TOO_MANY_FAILED_SIGN_INS } from './sign-in-guard-plugin';
 import { formText, signInSchema } from './schemas';
 
 /**
@@ -30,13 +29,6 @@ export function signInWithPassword(
     input: { email: values.email, password: formText(form, 'password') },
     call: (body) => getAuth().api.signInEmail({ body, headers: requestHeaders }),
     explain: (error) => {
-      if (error.body?.code === TOO_MANY_FAILED_SIGN_INS) {
-        const retryAfter = Number(error.body.retryAfter) || 1;
-        return {
-          ok: false,
-          state: { error: AUTH_MESSAGES.tooManyAttempts(retryAfter), retryAfter, values },
-        };
-      }
       // Unknown email and wrong password get the same words (and Better Auth the same code).
       if (error.status === 'UNAUTHORIZED' || error.body?.code === 'INVALID_EMAIL_OR_PASSWORD') {
         return { ok: false, state: { error: AUTH_MESSAGES.wrongCredentials, values } };

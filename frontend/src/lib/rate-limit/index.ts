@@ -11,16 +11,8 @@ import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { createPostgresRateLimitStore } from './postgres-store';
 import { createRedisRateLimitStore } from './redis-store';
-import { createPostgresFailureStore, createRedisFailureStore, type FailureStore } from './failures';
 import type { RateLimitRule, RateLimitStore } from './types';
 
-export {
-  backoffSeconds,
-  createSignInGuard,
-  DEFAULT_BACKOFF,
-  type FailureStore,
-  type SignInGuard,
-} from './failures';
 export type { RateLimitDecision, RateLimitRule, RateLimitStore } from './types';
 
 /** The auth paths the limit applies to, as Better Auth's router names them. */
@@ -52,35 +44,12 @@ const globalForRedis = globalThis as unknown as { __authbridgeRedis?: Redis };
  */
 export function createRateLimitStore(options: { redisUrl?: string; pool: Pool }): RateLimitStore {
   if (!options.redisUrl) return createPostgresRateLimitStore(options.pool);
-  return createRedisRateLimitStore(sharedRedis(options.redisUrl));
-}
-
-/** The failed sign-in counters, in the same store as `createRateLimitStore` picks. */
-export function createFailureStore(options: { redisUrl?: string; pool: Pool }): FailureStore {
-  if (!options.redisUrl) return createPostgresFailureStore(options.pool);
-  return createRedisFailureStore(sharedRedis(options.redisUrl));
-}
-
-function sharedRedis(redisUrl: string): Redis {
   if (!globalForRedis.__authbridgeRedis) {
-    const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+    const redis = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
     redis.on('error', (error) => console.error(`[redis] ${error.message}`));
     globalForRedis.__authbridgeRedis = redis;
   }
-  return globalForRedis.__authbridgeRedis;
-}
-
-/**
- * Sign-in with a password is limited by its FAILURES (`failures.ts`); every request there is
- * only held under this much higher ceiling, against floods: ten times the configured rule.
- */
-export function signInFloodRule(rule: RateLimitRule): RateLimitRule {
-  return { window: rule.window, max: rule.max * 10 };
-}
-
-/** The rule a limited path counts every request under (the same for HTTP and server actions). */
-export function ruleForPath(path: string, rule: RateLimitRule): RateLimitRule {
-  return path === LIMITED_AUTH_PATHS.signInEmail ? signInFloodRule(rule) : rule;
+  return createRedisRateLimitStore(globalForRedis.__authbridgeRedis);
 }
 
 /**
@@ -91,8 +60,6 @@ export function ruleForPath(path: string, rule: RateLimitRule): RateLimitRule {
  */
 export function authRateLimitRules(rule: RateLimitRule): Record<string, RateLimitRule> {
   return {
-    // First: Better Auth takes the first key that matches.
-    '/sign-in/email': signInFloodRule(rule),
     '/sign-in/*': rule,
     '/sign-up/*': rule,
     '/request-password-reset': rule,
