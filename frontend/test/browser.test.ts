@@ -282,7 +282,9 @@ describe('in a real browser', () => {
     const report = page.getByRole('checkbox', { name: 'Write report' });
     await report.waitFor();
 
-    await report.check();
+    // click(), not check()/uncheck(): those read the state right after the click, before the
+    // optimistic update (async in TanStack Query) has rendered; the next line waits for it.
+    await report.click();
     await page.locator('li.task.done', { hasText: 'Write report' }).waitFor();
 
     await page.getByRole('button', { name: 'Edit “Write report”' }).click();
@@ -341,7 +343,7 @@ describe('in a real browser', () => {
 
     // Toggle: unchecked before the API answers, checked again once it failed.
     let outage = await holdNextChange();
-    await checkbox.uncheck();
+    await checkbox.click(); // see above: the next line waits for the optimistic state
     await page.locator('li.task:not(.done)[aria-busy="true"]', { hasText: title }).waitFor();
     outage.refuse();
     await page.locator('li.task.done[aria-busy="false"]', { hasText: title }).waitFor();
@@ -637,7 +639,7 @@ describe('in a real browser', () => {
     await page.route(pattern, (route) =>
       route.fulfill({ status: 401, contentType: 'application/json', body: '{}' }),
     );
-    await page.getByRole('checkbox', { name: 'Write the quarterly report' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Write the quarterly report' }).click();
     await page.waitForURL(/\/sign-in\?returnUrl=\/dashboard&reason=session_ended$/);
     await page.getByText('Your session ended, sign in again.').waitFor();
     await page.unroute(pattern);

@@ -80,6 +80,11 @@ export function TaskRow({ task, busy, onToggle, onRename, onDelete }: TaskRowPro
             checked={task.completed}
             aria-disabled={busy}
             aria-labelledby={ids.title}
+            // While saving, the click (or Space) must not toggle the box even for a moment:
+            // preventing it here is synchronous, where a re-render would come after.
+            onClick={(event) => {
+              if (busy) event.preventDefault();
+            }}
             onChange={unlessBusy(onToggle)}
           />
           <span id={ids.title} className="title">
