@@ -178,7 +178,7 @@ describe('the JWT for the API', () => {
   });
 });
 
-describe('sign-in counts failures (per account and per address, growing back-off)', () => {
+describe('sign-in limited by its failures', () => {
   // The app's first back-off is 15 min (AUTH_SIGN_IN_BACKOFF_SECONDS=900, see beforeAll):
   // a back-off started by one request is still running at the next, however slow.
   const wrongFor = (email: string) => ({ email, password: 'wrong password' });
