@@ -178,8 +178,7 @@ export const serverEnvSchema = z
        * The first back-off after failed sign-ins (lib/rate-limit/failures.ts), doubling up to
        * 15 min. Default 10 s; tests set it long so no answer depends on their speed.
        */
-      signInBackoffSeconds:
-        env.AUTH_SIGN_IN_BACKOFF_SECONDS ?? DEFAULT_BACKOFF.firstBackoffSeconds,
+      signInBackoffSeconds: env.AUTH_SIGN_IN_BACKOFF_SECONDS ?? DEFAULT_BACKOFF.firstBackoffSeconds,
       mail: {
         /** Password reset and email verification send mail (AUTH_EMAIL, default on). */
         enabled: env.AUTH_EMAIL !== false,

@@ -98,7 +98,9 @@ export function createAuth(env: ServerEnv) {
       // Before auditTrail: its after hook then sees the guard's refusal, not the 401.
       signInGuard(
         createSignInGuard(createFailureStore({ redisUrl: env.redisUrl, pool }), {
-          hashKey: createHmac('sha256', env.secret).update('authbridge failed sign-in').digest('hex'),
+          hashKey: createHmac('sha256', env.secret)
+            .update('authbridge failed sign-in')
+            .digest('hex'),
           policy: { ...DEFAULT_BACKOFF, firstBackoffSeconds: env.signInBackoffSeconds },
         }),
       ),
