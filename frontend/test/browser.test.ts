@@ -197,6 +197,9 @@ beforeAll(async () => {
     databaseUrl: databaseUrl(),
     apiUrl: `http://localhost:${apiPort}`,
     rateLimitMax: 20,
+    // Failed sign-ins back off 15 min from the first (not 10 s): the suite's wrong passwords
+    // meet a running back-off however slowly its steps follow each other.
+    signInBackoffSeconds: 900,
   });
   api = await startApi({ databaseUrl: databaseUrl(), webUrl: web.url, port: apiPort });
   ({ browser } = await launchChromium());
@@ -809,6 +812,49 @@ describe('in a real browser', () => {
     expect(await submit.isDisabled()).toBe(false);
     expect(await page.locator('#form-error').innerText()).toBe('You can try again now.');
     await page.clock.resume();
+  });
+
+  it('wrong passwords again: the server says wait, the form counts down, the right one still gets in', async () => {
+    // Three wrong passwords on this account from this browser so far (one, then one per
+    // screen size): its back-off runs, so the next wrong one is answered "wait".
+    await page.goto(`${web.url}/sign-in?returnUrl=/dashboard`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill('not my password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const submit = page.locator('form.form button[type="submit"]');
+    await submit.filter({ hasText: /^Wait \d+ s$/ }).waitFor();
+    expect(await submit.isDisabled()).toBe(true);
+    await shot('10-sign-in-too-many-attempts');
+
+    await pauseClock();
+    const first = Number((await submit.innerText()).match(/\d+/)![0]);
+    // The server's wait (a 15-min back-off here), not a guess of the page's.
+    expect(first).toBeGreaterThan(800);
+    expect(first).toBeLessThanOrEqual(900);
+    expect(await page.locator('#form-error').innerText()).toBe(
+      `Too many attempts, try again in ${first} s.`,
+    );
+    await page.clock.runFor(1_000);
+    await submit.filter({ hasText: `Wait ${first - 1} s` }).waitFor();
+    expect(await submit.isDisabled()).toBe(true);
+    expect(await page.locator('#form-error').innerText()).toBe(
+      `Too many attempts, try again in ${first - 1} s.`,
+    );
+    await page.clock.runFor((first - 2) * 1_000);
+    await submit.filter({ hasText: 'Wait 1 s' }).waitFor();
+    expect(await submit.isDisabled()).toBe(true);
+    await page.clock.runFor(1_000);
+    await submit.filter({ hasText: /^Sign in$/ }).waitFor();
+    expect(await submit.isDisabled()).toBe(false);
+    expect(await page.locator('#form-error').innerText()).toBe('You can try again now.');
+    await page.clock.resume();
+    await shot('11-sign-in-try-again-now');
+
+    // The server's back-off still runs (real time), but the right password is let through.
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await submit.click();
+    await page.waitForURL(`${web.url}/dashboard`);
+    await page.getByRole('checkbox', { name: 'Write the quarterly report' }).waitFor();
   });
 
   it('no password, session cookie, token or secret of these tests is in the app output', () => {

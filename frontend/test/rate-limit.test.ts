@@ -3,7 +3,12 @@ import { Pool } from 'pg';
 import { createPostgresRateLimitStore } from '../src/lib/rate-limit/postgres-store';
 import { createRedisRateLimitStore } from '../src/lib/rate-limit/redis-store';
 import type { RateLimitStore } from '../src/lib/rate-limit/types';
-import { alertText, postAuth, submitForm, uniqueIp } from './support/http';
+import {
+  createPostgresFailureStore,
+  createRedisFailureStore,
+} from '../src/lib/rate-limit/failure-stores';
+import { accountKey, addressKey, type FailureStore } from '../src/lib/rate-limit/failures';
+import { alertText, postAuth, submitForm, uniqueEmail, uniqueIp } from './support/http';
 import { expectNoSecretsLogged } from './support/logs';
 import { runMigrate, startWeb, type Running } from './support/processes';
 
@@ -79,25 +84,82 @@ describe('rate-limit stores', () => {
   );
 });
 
-/** Two attempts on A, one on B, then the 4th on B: limited only if they share a bucket. */
+/** 20 failures at once on one key: every one counted, none lost (the count is atomic). */
+async function expectAtomicFailures(store: FailureStore, forgetsByClock = true) {
+  const key = accountKey(uniqueEmail('atomic'), 'test key');
+  const now = Date.now();
+  const records = await Promise.all(
+    Array.from({ length: 20 }, () => store.record(key, now, 60_000)),
+  );
+  expect(records.map((r) => r.failures).sort((x, y) => x - y)).toEqual(
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
+  expect(await store.read(key)).toEqual({ failures: 20, lastFailureAt: now });
+  if (forgetsByClock) {
+    // A failure after a quiet forget time starts again from one (time passed in, no waiting).
+    expect((await store.record(key, now + 60_000, 60_000)).failures).toBe(1);
+  }
+  await store.clear(key);
+  expect(await store.read(key)).toBeNull();
+}
+
+describe('failed sign-in counters', () => {
+  it('PostgreSQL: concurrent failures all counted; forgotten after the quiet time; cleared', async () => {
+    await expectAtomicFailures(createPostgresFailureStore(pool));
+  });
+
+  (redisUrl ? it : it.skip)(
+    redisUrl ? 'Redis: the same, forgotten by expiry' : `Redis failure counters: ${REDIS_SKIP}`,
+    async () => {
+      const redis = new Redis(redisUrl!);
+      try {
+        const prefix = `authbridge-test:${Date.now()}:`;
+        const key = accountKey(uniqueEmail('ttl'), 'test key');
+        await createRedisFailureStore(redis, prefix).record(key, Date.now(), 60_000);
+        // Redis forgets by expiry: both keys end with the forget time, renewed by each failure.
+        for (const k of [prefix + key, `${prefix}${key}:at`]) {
+          const ttl = await redis.pttl(k);
+          expect(ttl).toBeGreaterThan(0);
+          expect(ttl).toBeLessThanOrEqual(60_000);
+        }
+        await expectAtomicFailures(createRedisFailureStore(redis, prefix), false);
+      } finally {
+        redis.disconnect();
+      }
+    },
+  );
+});
+
+/**
+ * Two failures on A, one on B (the 3rd: a back-off starts), then a wrong guess on B: refused
+ * only if the instances share the failure counters. The right password still gets in on A.
+ */
 async function expectSharedLimit(a: Running, b: Running): Promise<string> {
   const ip = uniqueIp();
-  const wrong = { email: 'shared@example.com', password: 'wrong password' };
+  const user = { email: uniqueEmail('shared'), password: 'correct horse' };
+  const up = await postAuth(a.url, '/sign-up/email', { ...user, name: 'S' }, { ip: uniqueIp() });
+  expect(up.status).toBe(200);
+  const wrong = { email: user.email, password: 'wrong password' };
   expect((await postAuth(a.url, '/sign-in/email', wrong, { ip })).status).toBe(401);
   expect((await postAuth(a.url, '/sign-in/email', wrong, { ip })).status).toBe(401);
   expect((await postAuth(b.url, '/sign-in/email', wrong, { ip })).status).toBe(401);
-  expect((await postAuth(b.url, '/sign-in/email', wrong, { ip })).status).toBe(429);
-  // ...and the server-action path of either instance is out of attempts too.
+  const refused = await postAuth(b.url, '/sign-in/email', wrong, { ip });
+  expect([refused.status, refused.body.code]).toEqual([429, 'TOO_MANY_FAILED_SIGN_INS']);
+  // ...and the server-action path of either instance too.
   const post = await submitForm(a.url, '/sign-in', wrong, { ip });
   expect(alertText(post.html)).toMatch(/^Too many attempts, try again in \d+ s\.$/);
+  expect((await postAuth(a.url, '/sign-in/email', user, { ip })).status).toBe(200);
   return ip;
 }
+
+// Trust one proxy (the tests); a 15-min first back-off, so no answer depends on speed.
+const SHARED = { trustProxyHops: 1, signInBackoffSeconds: 900 };
 
 describe('two app instances', () => {
   it('share the limit through the database (the default storage)', async () => {
     const [a, b] = await Promise.all([
-      startWeb({ databaseUrl: databaseUrl(), trustProxyHops: 1, env: { REDIS_URL: '' } }),
-      startWeb({ databaseUrl: databaseUrl(), trustProxyHops: 1, env: { REDIS_URL: '' } }),
+      startWeb({ databaseUrl: databaseUrl(), ...SHARED, env: { REDIS_URL: '' } }),
+      startWeb({ databaseUrl: databaseUrl(), ...SHARED, env: { REDIS_URL: '' } }),
     ]);
     try {
       await expectSharedLimit(a, b);
@@ -112,14 +174,14 @@ describe('two app instances', () => {
       : `share the limit through Redis: ${REDIS_SKIP}`,
     async () => {
       const [a, b] = await Promise.all([
-        startWeb({ databaseUrl: databaseUrl(), redisUrl, trustProxyHops: 1 }),
-        startWeb({ databaseUrl: databaseUrl(), redisUrl, trustProxyHops: 1 }),
+        startWeb({ databaseUrl: databaseUrl(), redisUrl, ...SHARED }),
+        startWeb({ databaseUrl: databaseUrl(), redisUrl, ...SHARED }),
       ]);
       try {
         const ip = await expectSharedLimit(a, b);
         // The counting happened in Redis, not in the database table.
-        const rows = await pool.query('SELECT 1 FROM "rateLimit" WHERE key = $1', [
-          `${ip}|/sign-in/email`,
+        const rows = await pool.query('SELECT 1 FROM "rateLimit" WHERE key = ANY($1)', [
+          [`${ip}|/sign-in/email`, addressKey(ip)],
         ]);
         expect(rows.rowCount).toBe(0);
       } finally {

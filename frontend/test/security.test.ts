@@ -33,8 +33,9 @@ beforeAll(async () => {
   expect({ code: migrated.code, output: migrated.output }).toMatchObject({ code: 0 });
   pool = new Pool({ connectionString: databaseUrl() });
   [direct, proxied, bare] = await Promise.all([
-    startWeb({ databaseUrl: databaseUrl() }),
-    startWeb({ databaseUrl: databaseUrl(), trustProxyHops: 1 }),
+    // A 15-min first back-off: a wrong guess after the 3rd failure meets it, however slow.
+    startWeb({ databaseUrl: databaseUrl(), signInBackoffSeconds: 900 }),
+    startWeb({ databaseUrl: databaseUrl(), trustProxyHops: 1, signInBackoffSeconds: 900 }),
     startBareNext({ databaseUrl: databaseUrl() }),
   ]);
 }, 180_000);
@@ -45,8 +46,10 @@ afterAll(async () => {
   await pool?.end();
 });
 
-const WRONG = { email: 'nobody@example.com', password: 'wrong password' };
-const TOO_MANY = /^Too many attempts, try again in ([1-9]|10) s\.$/;
+// A fresh unknown email each time: failures count per account too, and these tests are
+// about who the client (the address counted) is.
+const wrong = () => ({ email: uniqueEmail('nobody'), password: 'wrong password' });
+const TOO_MANY = /^Too many attempts, try again in \d+ s\.$/;
 
 function get(url: string, client: ClientOptions, headers: Record<string, string> = {}) {
   const init = clientInit(client);
@@ -144,7 +147,7 @@ describe('who a client is, with nothing in front of the app (the default)', () =
     for (let i = 0; i < 4; i++) {
       // A single value, then a chain: neither is believed.
       const ip = i % 2 ? `${uniqueIp()}, ${uniqueIp()}` : uniqueIp();
-      statuses.push((await postAuth(direct.url, '/sign-in/email', WRONG, { source, ip })).status);
+      statuses.push((await postAuth(direct.url, '/sign-in/email', wrong(), { source, ip })).status);
     }
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
@@ -153,7 +156,7 @@ describe('who a client is, with nothing in front of the app (the default)', () =
     const source = uniqueLoopback();
     const messages: (string | undefined)[] = [];
     for (let i = 0; i < 4; i++) {
-      const post = await submitForm(direct.url, '/sign-in', WRONG, { source, ip: uniqueIp() });
+      const post = await submitForm(direct.url, '/sign-in', wrong(), { source, ip: uniqueIp() });
       messages.push(alertText(post.html));
     }
     expect(messages.slice(0, 3)).toEqual(Array(3).fill('Wrong email or password.'));
@@ -174,9 +177,10 @@ describe('who a client is, with nothing in front of the app (the default)', () =
 
   it('another socket address is another client, with its own attempts', async () => {
     const [a, b] = [uniqueLoopback(), uniqueLoopback()];
-    for (let i = 0; i < 3; i++) await postAuth(direct.url, '/sign-in/email', WRONG, { source: a });
-    expect((await postAuth(direct.url, '/sign-in/email', WRONG, { source: b })).status).toBe(401);
-    expect((await postAuth(direct.url, '/sign-in/email', WRONG, { source: a })).status).toBe(429);
+    for (let i = 0; i < 3; i++)
+      await postAuth(direct.url, '/sign-in/email', wrong(), { source: a });
+    expect((await postAuth(direct.url, '/sign-in/email', wrong(), { source: b })).status).toBe(401);
+    expect((await postAuth(direct.url, '/sign-in/email', wrong(), { source: a })).status).toBe(429);
   });
 });
 
@@ -187,7 +191,7 @@ describe('who a client is, behind one trusted proxy (TRUST_PROXY_HOPS=1)', () =>
     // The client's own claims (left) change every time; what the proxy saw does not.
     for (let i = 0; i < 4; i++) {
       const ip = `${uniqueIp()}, ${client}`;
-      statuses.push((await postAuth(proxied.url, '/sign-in/email', WRONG, { ip })).status);
+      statuses.push((await postAuth(proxied.url, '/sign-in/email', wrong(), { ip })).status);
     }
     expect(statuses).toEqual([401, 401, 401, 429]);
 
@@ -196,7 +200,7 @@ describe('who a client is, behind one trusted proxy (TRUST_PROXY_HOPS=1)', () =>
     const others: number[] = [];
     for (let i = 0; i < 4; i++) {
       const ip = `${claim}, ${uniqueIp()}`;
-      others.push((await postAuth(proxied.url, '/sign-in/email', WRONG, { ip })).status);
+      others.push((await postAuth(proxied.url, '/sign-in/email', wrong(), { ip })).status);
     }
     expect(others).toEqual([401, 401, 401, 401]);
   });
@@ -206,7 +210,7 @@ describe('who a client is, behind one trusted proxy (TRUST_PROXY_HOPS=1)', () =>
     const messages: (string | undefined)[] = [];
     for (let i = 0; i < 4; i++) {
       const ip = `${uniqueIp()}, ${client}`;
-      messages.push(alertText((await submitForm(proxied.url, '/sign-in', WRONG, { ip })).html));
+      messages.push(alertText((await submitForm(proxied.url, '/sign-in', wrong(), { ip })).html));
     }
     expect(messages.slice(0, 3)).toEqual(Array(3).fill('Wrong email or password.'));
     expect(messages[3]).toMatch(TOO_MANY);
@@ -216,28 +220,31 @@ describe('who a client is, behind one trusted proxy (TRUST_PROXY_HOPS=1)', () =>
     // The proxy wrote something that is not an address ("unknown" is what some write).
     for (const ip of ['unknown', `${uniqueIp()}, unknown`, 'not-an-ip']) {
       for (let i = 0; i < 4; i++) {
-        const call = await postAuth(proxied.url, '/sign-in/email', WRONG, { ip });
+        const call = await postAuth(proxied.url, '/sign-in/email', wrong(), { ip });
         expect([call.status, call.body.code]).toEqual([403, 'CLIENT_ADDRESS_UNKNOWN']);
       }
-      const post = await submitForm(proxied.url, '/sign-in', WRONG, { ip });
+      const post = await submitForm(proxied.url, '/sign-in', wrong(), { ip });
       expect(alertText(post.html)).toBe(
         'Signing in is not possible from this connection. Please try again later.',
       );
     }
     // Nothing was counted for "no address" (Better Auth's own fallback is one shared
     // "no-trusted-ip" bucket), and a client with an address is not held back.
+    // (Failed sign-in counters: per account, a keyed hash; per address, only with one.)
     const shared = await pool.query(
-      `SELECT key FROM "rateLimit" WHERE key NOT SIMILAR TO '[0-9a-f.:]+[|]%'`,
+      `SELECT key FROM "rateLimit" WHERE key NOT SIMILAR TO '[0-9a-f.:]+[|]%'
+         AND key NOT SIMILAR TO 'failed-sign-in[|]address[|][0-9a-f.:]+'
+         AND key NOT SIMILAR TO 'failed-sign-in[|]account[|][0-9a-f]{64}'`,
     );
     expect(shared.rows).toEqual([]);
-    const call = await postAuth(proxied.url, '/sign-in/email', WRONG, { ip: uniqueIp() });
+    const call = await postAuth(proxied.url, '/sign-in/email', wrong(), { ip: uniqueIp() });
     expect(call.status).toBe(401);
   });
 });
 
 describe('without our server (plain `next start`)', () => {
   it('believes no X-Forwarded-For: sign-in and sign-up are refused, not limited per claim', async () => {
-    const call = await postAuth(bare.url, '/sign-in/email', WRONG, { ip: uniqueIp() });
+    const call = await postAuth(bare.url, '/sign-in/email', wrong(), { ip: uniqueIp() });
     expect([call.status, call.body.code]).toEqual([403, 'CLIENT_ADDRESS_UNKNOWN']);
     const signUp = await postAuth(
       bare.url,
@@ -246,7 +253,7 @@ describe('without our server (plain `next start`)', () => {
       { ip: uniqueIp() },
     );
     expect(signUp.status).toBe(403);
-    const post = await submitForm(bare.url, '/sign-in', WRONG, { ip: uniqueIp() });
+    const post = await submitForm(bare.url, '/sign-in', wrong(), { ip: uniqueIp() });
     expect(alertText(post.html)).toMatch(/^Signing in is not possible from this connection/);
     expect(bare.output()).toMatch(/client address unknown: the app is not running behind/);
   });
@@ -330,7 +337,7 @@ describe('security headers', () => {
 
   it('are on server-action responses (no-JS form posts)', async () => {
     const source = uniqueLoopback();
-    const failed = await submitForm(direct.url, '/sign-in', WRONG, { source });
+    const failed = await submitForm(direct.url, '/sign-in', wrong(), { source });
     const response = new Response(null, { headers: failed.headers });
     expectSecurityHeaders('failed sign-in form', response);
   });
@@ -344,9 +351,9 @@ describe('security headers', () => {
       ['token', await fetchToken(direct.url, user)],
       ['token, no session', await get(`${direct.url}/api/auth/token`, anonymous)],
     ];
-    const signIn = await postAuth(direct.url, '/sign-in/email', WRONG, anonymous);
+    const signIn = await postAuth(direct.url, '/sign-in/email', wrong(), anonymous);
     cases.push(['sign-in 401', new Response(null, { headers: signIn.headers })]);
-    const refused = await postAuth(proxied.url, '/sign-in/email', WRONG, { ip: 'unknown' });
+    const refused = await postAuth(proxied.url, '/sign-in/email', wrong(), { ip: 'unknown' });
     cases.push(['no client address 403', new Response(null, { headers: refused.headers })]);
     for (const [label, response] of cases) expectSecurityHeaders(label, response);
   });

@@ -30,6 +30,7 @@ describe('server env schema', () => {
       jwtLifetimeSeconds: 900,
       jwtRotationDays: undefined,
       rateLimit: { max: 3, windowSeconds: 10 },
+      signInBackoffSeconds: 10,
       trustProxyHops: 0,
     });
   });
@@ -71,6 +72,7 @@ describe('server env schema', () => {
       AUTH_JWT_LIFETIME_SECONDS: '120',
       AUTH_RATE_LIMIT_MAX: '50',
       AUTH_RATE_LIMIT_WINDOW_SECONDS: '60',
+      AUTH_SIGN_IN_BACKOFF_SECONDS: '900',
       TRUST_PROXY_HOPS: '2',
     });
     expect(env).toMatchObject({
@@ -83,6 +85,7 @@ describe('server env schema', () => {
       jwtAlgorithm: 'RS256',
       jwtLifetimeSeconds: 120,
       rateLimit: { max: 50, windowSeconds: 60 },
+      signInBackoffSeconds: 900,
     });
   });
 
@@ -99,6 +102,11 @@ describe('server env schema', () => {
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
     [{ AUTH_RATE_LIMIT_MAX: '0' }, 'AUTH_RATE_LIMIT_MAX must be a whole number'],
     [{ AUTH_RATE_LIMIT_WINDOW_SECONDS: 'ten' }, 'AUTH_RATE_LIMIT_WINDOW_SECONDS must be a whole'],
+    [{ AUTH_SIGN_IN_BACKOFF_SECONDS: '0' }, 'AUTH_SIGN_IN_BACKOFF_SECONDS must be a whole number'],
+    [
+      { AUTH_SIGN_IN_BACKOFF_SECONDS: '901' },
+      'AUTH_SIGN_IN_BACKOFF_SECONDS must be a whole number of seconds, 1 to 900',
+    ],
     [{ AUTH_JWT_ROTATION_DAYS: '-1' }, 'AUTH_JWT_ROTATION_DAYS must be a number of days'],
     [{ TRUST_PROXY_HOPS: 'yes' }, 'TRUST_PROXY_HOPS must be a whole number, 0 or more'],
     [{ TRUST_PROXY_HOPS: '-1' }, 'TRUST_PROXY_HOPS must be a whole number, 0 or more'],

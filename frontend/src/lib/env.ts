@@ -16,6 +16,8 @@ import {
   type Environment,
 } from '@authbridge/config';
 import { z } from 'zod';
+// The policy's defaults only (no server code): the back-off's bounds.
+import { DEFAULT_BACKOFF } from './rate-limit/failures';
 
 export { InvalidEnvironmentError } from '@authbridge/config';
 
@@ -36,6 +38,8 @@ const positiveInt = (rule: string) =>
       .transform(Number)
       .optional(),
   );
+
+const MAX_BACKOFF = DEFAULT_BACKOFF.maxBackoffSeconds;
 
 const shape = {
   NODE_ENV: nodeEnv(),
@@ -87,6 +91,15 @@ const shape = {
   ),
   AUTH_RATE_LIMIT_MAX: positiveInt('must be a whole number of attempts, 1 or more'),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: positiveInt('must be a whole number of seconds, 1 or more'),
+  AUTH_SIGN_IN_BACKOFF_SECONDS: variable(
+    z
+      .string()
+      .refine((v) => /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= MAX_BACKOFF, {
+        error: `must be a whole number of seconds, 1 to ${MAX_BACKOFF} (the longest back-off)`,
+      })
+      .transform(Number)
+      .optional(),
+  ),
   SMTP_URL: smtpUrl(),
   MAIL_FROM: optionalString,
   AUTH_EMAIL: flag(),
@@ -161,6 +174,11 @@ export const serverEnvSchema = z
         max: env.AUTH_RATE_LIMIT_MAX ?? 3,
         windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_SECONDS ?? 10,
       },
+      /**
+       * The first back-off after failed sign-ins (lib/rate-limit/failures.ts), doubling up to
+       * 15 min. Default 10 s; tests set it long so no answer depends on their speed.
+       */
+      signInBackoffSeconds: env.AUTH_SIGN_IN_BACKOFF_SECONDS ?? DEFAULT_BACKOFF.firstBackoffSeconds,
       mail: {
         /** Password reset and email verification send mail (AUTH_EMAIL, default on). */
         enabled: env.AUTH_EMAIL !== false,

@@ -99,6 +99,12 @@ export interface WebOptions {
   apiUrl?: string;
   rateLimitMax?: number;
   rateLimitWindowSeconds?: number;
+  /**
+   * AUTH_SIGN_IN_BACKOFF_SECONDS, the first back-off after failed sign-ins. Tests that
+   * expect a wrong guess to meet a running back-off set it long (900: every back-off is
+   * 15 min), so the answer never depends on how fast their requests follow each other.
+   */
+  signInBackoffSeconds?: number;
   redisUrl?: string;
   /**
    * TRUST_PROXY_HOPS. Tests that give each client its own X-Forwarded-For play the one
@@ -125,6 +131,7 @@ export function webEnv(port: number, options: WebOptions): Record<string, string
     REDIS_URL: options.redisUrl,
     AUTH_RATE_LIMIT_MAX: options.rateLimitMax?.toString(),
     AUTH_RATE_LIMIT_WINDOW_SECONDS: options.rateLimitWindowSeconds?.toString(),
+    AUTH_SIGN_IN_BACKOFF_SECONDS: options.signInBackoffSeconds?.toString(),
     TRUST_PROXY_HOPS: options.trustProxyHops?.toString(),
     AUTH_EMAIL: options.smtpUrl ? 'true' : 'false',
     SMTP_URL: options.smtpUrl,

@@ -24,8 +24,12 @@ export type AuditEventName =
 
 export interface AuditEvent {
   event: AuditEventName;
-  result: 'success' | 'failure';
-  /** Why it failed: an error code (INVALID_EMAIL_OR_PASSWORD, PASSWORD_TOO_COMMON...). */
+  /** 'refused': not let through at all (a sign-in during its failure back-off). */
+  result: 'success' | 'failure' | 'refused';
+  /**
+   * Why it failed: an error code (INVALID_EMAIL_OR_PASSWORD, PASSWORD_TOO_COMMON...); why it
+   * was refused: 'backoff' or 'under_attack' (lib/rate-limit/failures.ts).
+   */
   reason?: string;
   userId?: string;
   /** Hashed before it is written (see `emailHash`). */
@@ -69,7 +73,7 @@ export function audit(entry: AuditEvent): void {
   const { email, userAgent, ...rest } = entry;
   const line = {
     time: new Date().toISOString(),
-    level: entry.result === 'failure' ? 'warn' : 'info',
+    level: entry.result === 'success' ? 'info' : 'warn',
     type: 'audit',
     ...rest,
     // Without the key (a unit test's bare instance) the address is left out, never written.

@@ -2,6 +2,7 @@ import 'server-only';
 import type { BetterAuthPlugin } from 'better-auth';
 import { createAuthMiddleware, getSessionFromCtx, isAPIError } from 'better-auth/api';
 import { clientAddress } from '../client-address';
+import { TOO_MANY_FAILED_SIGN_INS } from '../rate-limit/failures';
 import { audit, type AuditEventName } from './audit-log';
 
 /** The Better Auth endpoints that are account events, and the event each one is. */
@@ -46,7 +47,7 @@ async function actingUserId(ctx: Ctx): Promise<string | undefined> {
  * on /api/auth/* and on `auth.api.*` (the server actions) alike: an after hook sees what the
  * endpoint answered, success or Better Auth's refusal. Refusals that happen before the
  * endpoint (our password policy, the rate limiter's 429) are logged where they happen or by
- * the limiter.
+ * the limiter; so are the sign-in guard's refusals (auth/sign-in-guard-plugin.ts).
  *
  * @example
  * betterAuth({ plugins: [auditTrail(), nextCookies()] });
@@ -62,6 +63,8 @@ export function auditTrail(): BetterAuthPlugin {
             const event = EVENTS[ctx.path!]!;
             const returned = ctx.context.returned;
             const failed = isAPIError(returned);
+            // The sign-in guard refused it and wrote its own line (result 'refused').
+            if (failed && returned.body?.code === TOO_MANY_FAILED_SIGN_INS) return;
             const body = (ctx.body ?? {}) as { email?: unknown };
             audit({
               event,

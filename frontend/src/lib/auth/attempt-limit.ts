@@ -1,13 +1,14 @@
 import 'server-only';
 import { authRateLimitRule, getAuth } from './better-auth';
 import { clientAddress } from '../client-address';
-import { rateLimitKey, type LimitedAuthPath } from '../rate-limit';
+import { rateLimitKey, ruleForPath, type LimitedAuthPath } from '../rate-limit';
 import { AUTH_MESSAGES } from './messages';
 
 /**
  * The rate limit of the server-action path. `auth.api.*` skips Better Auth's HTTP limiter,
  * so each attempt is counted here first, in the store that limiter uses, under the same
- * rule and key: a form attempt and an HTTP attempt share one bucket.
+ * rule and key: a form attempt and an HTTP attempt share one bucket. (On email sign-in that
+ * rule is only a flood ceiling: its failures are counted by `sign-in-guard-plugin.ts`.)
  */
 
 /** Whether an attempt may go ahead: counted and allowed, over the limit, or from nobody known. */
@@ -37,7 +38,7 @@ export async function consumeAuthAttempt(
   const { options } = getAuth();
   // THE store Better Auth's HTTP limiter counts in, and the rule it applies to this path.
   const store = options.rateLimit!.customStorage!;
-  const rule = authRateLimitRule();
+  const rule = ruleForPath(path, authRateLimitRule());
   const { allowed, retryAfter } = await store.consume(rateLimitKey(address, path), rule);
   return allowed
     ? { allowed: true }

@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHmac } from 'node:crypto';
 import { betterAuth } from 'better-auth';
 import { nextCookies } from 'better-auth/next-js';
 import { jwt } from 'better-auth/plugins';
@@ -10,8 +11,15 @@ import { lifecycleOptions } from './lifecycle-options';
 import { passwordPolicy } from './password-policy-plugin';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
 import { serverEnv, type ServerEnv } from '../env';
-import { authRateLimitRules, createRateLimitStore } from '../rate-limit';
+import {
+  authRateLimitRules,
+  createFailureStore,
+  createRateLimitStore,
+  createSignInGuard,
+  DEFAULT_BACKOFF,
+} from '../rate-limit';
 import { revocation } from './revocation';
+import { signInGuard } from './sign-in-guard-plugin';
 
 /**
  * The claims the API needs, and nothing else of the user row. `sid` (the OIDC claim for the
@@ -86,6 +94,16 @@ export function createAuth(env: ServerEnv) {
         disableSettingJwtHeader: true,
       }),
       revocation({ pool, redisUrl: env.redisUrl }),
+      // Failed sign-ins per account and per address, with a growing back-off (both paths).
+      // Before auditTrail: its after hook then sees the guard's refusal, not the 401.
+      signInGuard(
+        createSignInGuard(createFailureStore({ redisUrl: env.redisUrl, pool }), {
+          hashKey: createHmac('sha256', env.secret)
+            .update('authbridge failed sign-in')
+            .digest('hex'),
+          policy: { ...DEFAULT_BACKOFF, firstBackoffSeconds: env.signInBackoffSeconds },
+        }),
+      ),
       // Refuses common, personal and too simple new passwords on every path that sets one.
       passwordPolicy(),
       // Account deletion asks for the password on every path.

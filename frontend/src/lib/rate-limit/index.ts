@@ -4,6 +4,8 @@
  * - `postgres-store.ts`: the default, one upsert in Better Auth's `rateLimit` table (why
  *   not Better Auth's own database storage: its opening comment);
  * - `redis-store.ts`: with REDIS_URL, on @better-auth/redis-storage's atomic increment;
+ * - `failures.ts`: failed email sign-ins per account and per address, with a growing
+ *   back-off (the real limit on sign-in), in the same store (`failure-stores.ts`);
  * - here: which of the two, the limited paths, and Better Auth's key shape.
  */
 import 'server-only';
@@ -11,8 +13,19 @@ import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { createPostgresRateLimitStore } from './postgres-store';
 import { createRedisRateLimitStore } from './redis-store';
+import { createPostgresFailureStore, createRedisFailureStore } from './failure-stores';
+import type { FailureStore } from './failures';
 import type { RateLimitRule, RateLimitStore } from './types';
 
+export {
+  createSignInGuard,
+  DEFAULT_BACKOFF,
+  TOO_MANY_FAILED_SIGN_INS,
+  type BackoffPolicy,
+  type FailureStore,
+  type SignInGuard,
+  type SignInRefusal,
+} from './failures';
 export type { RateLimitDecision, RateLimitRule, RateLimitStore } from './types';
 
 /** The auth paths the limit applies to, as Better Auth's router names them. */
@@ -44,22 +57,49 @@ const globalForRedis = globalThis as unknown as { __authbridgeRedis?: Redis };
  */
 export function createRateLimitStore(options: { redisUrl?: string; pool: Pool }): RateLimitStore {
   if (!options.redisUrl) return createPostgresRateLimitStore(options.pool);
+  return createRedisRateLimitStore(sharedRedis(options.redisUrl));
+}
+
+/** The failed sign-in counters (`failures.ts`), in the store `createRateLimitStore` picks. */
+export function createFailureStore(options: { redisUrl?: string; pool: Pool }): FailureStore {
+  if (!options.redisUrl) return createPostgresFailureStore(options.pool);
+  return createRedisFailureStore(sharedRedis(options.redisUrl));
+}
+
+function sharedRedis(redisUrl: string): Redis {
   if (!globalForRedis.__authbridgeRedis) {
-    const redis = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+    const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
     redis.on('error', (error) => console.error(`[redis] ${error.message}`));
     globalForRedis.__authbridgeRedis = redis;
   }
-  return createRedisRateLimitStore(globalForRedis.__authbridgeRedis);
+  return globalForRedis.__authbridgeRedis;
 }
 
 /**
- * `rateLimit.customRules` for Better Auth: the configured rule on sign-in and sign-up, and on
+ * Email sign-in is limited by its FAILURES (`failures.ts`): a correct password is never
+ * refused for how often it comes. Every request there is only held under this much higher
+ * ceiling, against floods: 100 per window, or ten times the configured rule if that is more.
+ */
+export function signInFloodRule(rule: RateLimitRule): RateLimitRule {
+  return { window: rule.window, max: Math.max(100, rule.max * 10) };
+}
+
+/** The rule a limited path counts every request under (the same on HTTP and server actions). */
+export function ruleForPath(path: string, rule: RateLimitRule): RateLimitRule {
+  return path === LIMITED_AUTH_PATHS.signInEmail ? signInFloodRule(rule) : rule;
+}
+
+/**
+ * `rateLimit.customRules` for Better Auth: the flood ceiling on email sign-in (its real
+ * limit is its failures), the configured rule on social sign-in and sign-up, and on
  * the paths that send mail or take a reset token (asking for a reset link, setting the new
  * password, resending the verification mail) and on those that check the current password
  * (change password, delete account): "rate limited like sign-in".
  */
 export function authRateLimitRules(rule: RateLimitRule): Record<string, RateLimitRule> {
   return {
+    // Before '/sign-in/*': Better Auth takes the first key that matches.
+    [LIMITED_AUTH_PATHS.signInEmail]: signInFloodRule(rule),
     '/sign-in/*': rule,
     '/sign-up/*': rule,
     '/request-password-reset': rule,

@@ -15,8 +15,8 @@ import type { RateLimitDecision, RateLimitRule, RateLimitStore } from './types';
  * not count through it. So the storage's `increment` backs our `RateLimitStore`, which
  * both paths use. What is ours: the count turned into a decision, and the window's time
  * left (PTTL) for "try again in N s" (Better Auth's own limiter there answers the whole
- * window). `get`, `set` and `delete` of the same storage are what counting failed
- * attempts with a back-off needs (see types.ts).
+ * window). (The failed sign-in counters, `failure-stores.ts`, write the count and the
+ * last failure's time together in one MULTI on the same connection.)
  *
  * @example
  * const store = createRedisRateLimitStore(new Redis(process.env.REDIS_URL!));

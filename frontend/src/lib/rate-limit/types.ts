@@ -4,11 +4,9 @@
  * limiter (`lib/auth/attempt-limit.ts`), so both paths count into the same buckets.
  * Structurally Better Auth's `BetterAuthRateLimitStorage`.
  *
- * Ours, not Better Auth's type, so it can grow: counting FAILED sign-ins per account and
- * per address with a growing back-off needs, next to `consume`, a read that does not
- * count (is this account locked, for how long?) and a reset (after a success). Both
- * stores have them at hand: PostgreSQL a SELECT and a DELETE on the same row, Redis the
- * `get` and `delete` of @better-auth/redis-storage.
+ * The failed sign-in counters need more (a read that does not count, a reset after a
+ * success, a forget time rather than a window): they have their own interface,
+ * `FailureStore` in `failures.ts`, over the same table or Redis.
  */
 export interface RateLimitStore {
   consume(key: string, rule: RateLimitRule): Promise<RateLimitDecision>;
