@@ -16,6 +16,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,16 +101,25 @@ async function serve() {
   const { Module } = require('@nestjs/common');
   const { NestFactory } = require('@nestjs/core');
   const { createBenchModule, createSessionBenchModule } = require('./bench-routes.cjs');
+  const createEmptyModule = () => {
+    class NoBenchRoutes {}
+    Module({})(NoBenchRoutes);
+    return NoBenchRoutes;
+  };
 
-  const config = loadConfig({
+  const env = {
     NODE_ENV: 'production',
     DATABASE_URL: database.url,
     API_HOST: '127.0.0.1',
     API_PORT: String(apiPort),
     BETTER_AUTH_URL: origin,
     AUTH_JWKS_URL: jwksUrl,
-  });
+  };
+  const config = loadConfig(env);
   config.auth.algorithms = ['EdDSA', 'RS256']; // Better Auth's default, and the RS256 rows
+  // The same backend with AUTH_REVOCATION=off, for the row that prices revocation over HTTP.
+  const revocationOffConfig = loadConfig({ ...env, AUTH_REVOCATION: 'off' });
+  revocationOffConfig.auth.algorithms = config.auth.algorithms;
   await migrateDatabase(config);
   // The backend runs with revocation on (its default: a PostgreSQL source on DATABASE_URL);
   // the web app creates the revocations table in production, the bench does it here.
@@ -130,12 +140,12 @@ async function serve() {
    * The backend's AppModule with `extra` beside it, configured as main.ts configures it.
    * `before` adds Express middleware ahead of everything else.
    */
-  async function startApp(extra, port, before = () => {}) {
+  async function startApp(extra, port, before = () => {}, appConfig = config) {
     class BenchAppModule {}
-    Module({ imports: [AppModule.forRoot(config), extra] })(BenchAppModule);
+    Module({ imports: [AppModule.forRoot(appConfig), extra] })(BenchAppModule);
     const nest = await NestFactory.create(BenchAppModule, { bodyParser: false, logger: ['error'] });
     before(nest);
-    configureApp(nest, config);
+    configureApp(nest, appConfig);
     await nest.listen(port, '127.0.0.1');
     return nest;
   }
@@ -153,10 +163,13 @@ async function serve() {
       }),
   );
   const sessionPort = await freePort();
-  const sessionApp = await startApp(
-    createSessionBenchModule({ betterAuth: auth, sessionModule }),
-    sessionPort,
-  );
+  const revocationOffPort = await freePort();
+  // Started together: each waits mostly on its own database connections.
+  const [sessionApp, revocationOffApp] = await Promise.all([
+    startApp(createSessionBenchModule({ betterAuth: auth, sessionModule }), sessionPort),
+    // Only the backend's own routes: the row measures /api/me there.
+    startApp(createEmptyModule(), revocationOffPort, undefined, revocationOffConfig),
+  ]);
 
   const tasksPool = new pg.Pool({ connectionString: database.url, max: 2 });
   tasksPool.on('error', () => {});
@@ -264,6 +277,30 @@ async function serve() {
       .join('; ');
   }
 
+  // A CPU profile of this process between profileStart and profileStop (bench/profile.mjs):
+  // one window per route, so two routes' profiles can be compared function by function.
+  let inspector;
+  async function profileStart() {
+    if (!inspector) {
+      inspector = new Session();
+      inspector.connect();
+    }
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+    await inspector.post('Profiler.start');
+    return true;
+  }
+  async function profileStop() {
+    const { profile } = await inspector.post('Profiler.stop');
+    await inspector.post('Profiler.disable');
+    const file = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'authbridge-prof-')),
+      'cpuprofile',
+    );
+    fs.writeFileSync(file, JSON.stringify(profile));
+    return file;
+  }
+
   let session;
   let stopping;
   const commands = {
@@ -284,9 +321,11 @@ async function serve() {
     seed: ({ rows }) => seedTasks(rows),
     revoke: ({ count }) => revokeSessions(count),
     session: async () => (session ??= await signUp()),
+    profileStart,
+    profileStop,
     stop: () =>
       (stopping ??= (async () => {
-        await Promise.all([app.close(), sessionApp.close()]);
+        await Promise.all([app.close(), sessionApp.close(), revocationOffApp.close()]);
         await new Promise((resolve) => jwksServer.close(resolve));
         await Promise.all([tasksPool.end(), authPool.end()]);
         await database.teardown();
@@ -310,6 +349,7 @@ async function serve() {
     type: 'ready',
     apiUrl: origin,
     sessionUrl: `http://127.0.0.1:${sessionPort}`,
+    revocationOffUrl: `http://127.0.0.1:${revocationOffPort}`,
     jwksUrl,
     pid: process.pid,
   });
