@@ -13,13 +13,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * @param {object} o
  * @param {(text: string) => void} o.onProgress  its progress lines
  * @param {string[]} [o.execArgv]  Node flags of the server process (e.g. --cpu-prof)
- * @param {Record<string, string>} [o.env]  environment of the server process
+ * @param {() => Promise<void>} [o.build]  builds backend/dist while the server starts its
+ *   database (the server loads backend/dist once it is done)
  */
-export async function startServer({ onProgress, execArgv = [], env = process.env }) {
+export async function startServer({ onProgress, execArgv = [], build }) {
   const server = fork(path.join(here, 'server.mjs'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv,
-    env,
+    env: build ? { ...process.env, BENCH_AWAIT_BUILD: '1' } : process.env,
   });
   const pending = new Map();
   let nextId = 0;
@@ -45,6 +46,16 @@ export async function startServer({ onProgress, execArgv = [], env = process.env
       pending.set(id, { resolve, reject });
       server.send({ id, cmd, ...args });
     });
+  ready.catch(() => {}); // awaited below, after the build
+  if (build) {
+    try {
+      await build();
+    } catch (error) {
+      server.disconnect(); // it stops PostgreSQL and exits when the channel closes
+      throw error;
+    }
+    server.send({ cmd: 'built' });
+  }
   const { apiUrl, sessionUrl, revocationOffUrl } = await ready;
   const stop = async () => {
     if (server.exitCode === null) await call('stop').catch(() => server.kill());

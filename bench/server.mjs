@@ -27,6 +27,17 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const progress = (text) => process.send?.({ type: 'progress', text });
 
+// With BENCH_AWAIT_BUILD=1, run.mjs builds the backend while this process starts PostgreSQL
+// and Better Auth, and sends `built` when backend/dist is ready (or goes away if it failed).
+const built =
+  process.env.BENCH_AWAIT_BUILD === '1'
+    ? new Promise((resolve, reject) => {
+        process.on('message', (message) => message?.cmd === 'built' && resolve());
+        process.once('disconnect', () => reject(new Error('the harness left before the build')));
+      })
+    : Promise.resolve();
+built.catch(() => {}); // awaited (and reported) in serve()
+
 const { useTestDatabase, freePort } = await import('../tools/postgres.mjs');
 const pg = (await import('pg')).default;
 
@@ -92,6 +103,7 @@ async function serve() {
   await new Promise((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   const jwksUrl = `http://127.0.0.1:${jwksServer.address().port}/api/auth/jwks`;
 
+  await built;
   progress('starting the backend (production build) with the bench routes');
   const dist = (file) => path.join(root, 'backend/dist', file);
   const { AppModule } = require(dist('app.module.js'));
@@ -177,9 +189,11 @@ async function serve() {
   /** Rows in `tasks`: the caller owns 100, the rest belong to 9 999 other users. */
   async function seedTasks(rows) {
     await tasksPool.query('TRUNCATE tasks');
-    // Filling the table without its list index and building the index once afterwards is
-    // several times faster than maintaining it row by row; the index is the migration's own.
+    // Filling the table without its list index and its primary key (random UUIDs) and
+    // building both once afterwards is several times faster than maintaining them row by
+    // row; both are the migration's own, rebuilt with the same names and columns.
     await tasksPool.query('DROP INDEX IF EXISTS "IDX_tasks_user_created"');
+    await tasksPool.query('ALTER TABLE tasks DROP CONSTRAINT IF EXISTS "PK_tasks"');
     await tasksPool.query(
       `INSERT INTO tasks (user_id, title, created_at)
        SELECT 'bench-caller', 'Caller task ' || i, now() - i * interval '1 second'
@@ -197,7 +211,8 @@ async function serve() {
       );
       if (others > chunk) progress(`  tasks: ${done + size + 100} of ${rows} rows`);
     }
-    if (others > chunk) progress('  tasks: building the list index');
+    if (others > chunk) progress('  tasks: building the primary key and the list index');
+    await tasksPool.query('ALTER TABLE tasks ADD CONSTRAINT "PK_tasks" PRIMARY KEY ("id")');
     await tasksPool.query(
       'CREATE INDEX "IDX_tasks_user_created" ON "tasks" ("user_id", "created_at", "id")',
     );
