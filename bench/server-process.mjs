@@ -54,7 +54,7 @@ export async function startServer({ onProgress, execArgv = [], build }) {
       server.disconnect(); // it stops PostgreSQL and exits when the channel closes
       throw error;
     }
-    server.send({ cmd: 'built' });
+    if (server.connected) server.send({ cmd: 'built' }); // else `ready` says why it exited
   }
   const { apiUrl, sessionUrl, revocationOffUrl } = await ready;
   const stop = async () => {

@@ -86,6 +86,7 @@ async function serve() {
   await (await getMigrations(auth.options)).runMigrations();
   const betterAuthKeys = (await auth.api.getJwks()).keys; // one key, before any traffic
 
+  await built; // from here on, the libraries' and the backend's dist/ are needed
   const { TestIssuer } = require('@authbridge/nest-auth/testing');
   const issuers = {
     EdDSA: await TestIssuer.create({ issuer: origin }),
@@ -103,7 +104,6 @@ async function serve() {
   await new Promise((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   const jwksUrl = `http://127.0.0.1:${jwksServer.address().port}/api/auth/jwks`;
 
-  await built;
   progress('starting the backend (production build) with the bench routes');
   const dist = (file) => path.join(root, 'backend/dist', file);
   const { AppModule } = require(dist('app.module.js'));
