@@ -68,11 +68,12 @@ for (const name of ONLY ?? []) {
   }
 }
 const wanted = (name) => !ONLY || ONLY.includes(name);
-// A quick run (BENCH_DURATION=2) keeps its 3 pairs with shorter runs and warm-ups, so the
-// whole bench fits in a few minutes: its ratios are rough, a check that everything works.
-const RUN_SECONDS = Math.max(0.5, DURATION / PAIRS);
-const WARMUP_SECONDS = Math.min(1, RUN_SECONDS);
-const QUICK = RUN_SECONDS < 1;
+// autocannon measures whole seconds (a shorter run still lasts one), hence runs of at least
+// 1 s. A quick run (BENCH_DURATION below 3 s a row) skips the warm-up of each scenario (the
+// public route still warms up) so the whole bench fits in a few minutes: its ratios are rough.
+const RUN_SECONDS = Math.max(1, DURATION / PAIRS);
+const WARMUP_SECONDS = 1;
+const QUICK = DURATION / PAIRS < 1;
 const COLD_TOKENS_MIN = 10_000;
 const JWKS_COOLDOWN_MS = 30_000; // nest-auth's default jwks.cooldownMs, which the backend keeps
 
@@ -97,8 +98,8 @@ log(
 );
 if (QUICK) {
   log(
-    `a quick run: runs and warm-ups of ${round(RUN_SECONDS, 1)}s; its ratios are rough ` +
-      '(BENCH_DURATION=10, the default, for figures to quote)',
+    'a quick run: runs of 1 s, no warm-up per scenario, at most 3 for the public route; ' +
+      'its ratios are rough (BENCH_DURATION=10, the default, for figures to quote)',
   );
 }
 
@@ -215,8 +216,8 @@ const problems = [];
 /** Warm-up, then PAIRS × (public, scenario); adds a row. */
 async function scenario(name, route, how) {
   if (!wanted(name)) return undefined;
-  log(`${name}: warm-up, then ${PAIRS} pairs (public, ${name})`);
-  await measure(route, how, WARMUP_SECONDS);
+  log(`${name}: ${QUICK ? '' : 'warm-up, then '}${PAIRS} pairs (public, ${name})`);
+  if (!QUICK) await measure(route, how, WARMUP_SECONDS);
   const pairs = [];
   for (let i = 0; i < PAIRS; i++) {
     const base = await measure(PUBLIC.route, PUBLIC.how);
