@@ -16,6 +16,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,17 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const progress = (text) => process.send?.({ type: 'progress', text });
+
+// With BENCH_AWAIT_BUILD=1, run.mjs builds the backend while this process starts PostgreSQL
+// and Better Auth, and sends `built` when backend/dist is ready (or goes away if it failed).
+const built =
+  process.env.BENCH_AWAIT_BUILD === '1'
+    ? new Promise((resolve, reject) => {
+        process.on('message', (message) => message?.cmd === 'built' && resolve());
+        process.once('disconnect', () => reject(new Error('the harness left before the build')));
+      })
+    : Promise.resolve();
+built.catch(() => {}); // awaited (and reported) in serve()
 
 const { useTestDatabase, freePort } = await import('../tools/postgres.mjs');
 const pg = (await import('pg')).default;
@@ -74,6 +86,7 @@ async function serve() {
   await (await getMigrations(auth.options)).runMigrations();
   const betterAuthKeys = (await auth.api.getJwks()).keys; // one key, before any traffic
 
+  await built; // from here on, the libraries' and the backend's dist/ are needed
   const { TestIssuer } = require('@authbridge/nest-auth/testing');
   const issuers = {
     EdDSA: await TestIssuer.create({ issuer: origin }),
@@ -100,16 +113,25 @@ async function serve() {
   const { Module } = require('@nestjs/common');
   const { NestFactory } = require('@nestjs/core');
   const { createBenchModule, createSessionBenchModule } = require('./bench-routes.cjs');
+  const createEmptyModule = () => {
+    class NoBenchRoutes {}
+    Module({})(NoBenchRoutes);
+    return NoBenchRoutes;
+  };
 
-  const config = loadConfig({
+  const env = {
     NODE_ENV: 'production',
     DATABASE_URL: database.url,
     API_HOST: '127.0.0.1',
     API_PORT: String(apiPort),
     BETTER_AUTH_URL: origin,
     AUTH_JWKS_URL: jwksUrl,
-  });
+  };
+  const config = loadConfig(env);
   config.auth.algorithms = ['EdDSA', 'RS256']; // Better Auth's default, and the RS256 rows
+  // The same backend with AUTH_REVOCATION=off, for the row that prices revocation over HTTP.
+  const revocationOffConfig = loadConfig({ ...env, AUTH_REVOCATION: 'off' });
+  revocationOffConfig.auth.algorithms = config.auth.algorithms;
   await migrateDatabase(config);
   // The backend runs with revocation on (its default: a PostgreSQL source on DATABASE_URL);
   // the web app creates the revocations table in production, the bench does it here.
@@ -130,12 +152,12 @@ async function serve() {
    * The backend's AppModule with `extra` beside it, configured as main.ts configures it.
    * `before` adds Express middleware ahead of everything else.
    */
-  async function startApp(extra, port, before = () => {}) {
+  async function startApp(extra, port, before = () => {}, appConfig = config) {
     class BenchAppModule {}
-    Module({ imports: [AppModule.forRoot(config), extra] })(BenchAppModule);
+    Module({ imports: [AppModule.forRoot(appConfig), extra] })(BenchAppModule);
     const nest = await NestFactory.create(BenchAppModule, { bodyParser: false, logger: ['error'] });
     before(nest);
-    configureApp(nest, config);
+    configureApp(nest, appConfig);
     await nest.listen(port, '127.0.0.1');
     return nest;
   }
@@ -153,10 +175,13 @@ async function serve() {
       }),
   );
   const sessionPort = await freePort();
-  const sessionApp = await startApp(
-    createSessionBenchModule({ betterAuth: auth, sessionModule }),
-    sessionPort,
-  );
+  const revocationOffPort = await freePort();
+  // Started together: each waits mostly on its own database connections.
+  const [sessionApp, revocationOffApp] = await Promise.all([
+    startApp(createSessionBenchModule({ betterAuth: auth, sessionModule }), sessionPort),
+    // Only the backend's own routes: the row measures /api/me there.
+    startApp(createEmptyModule(), revocationOffPort, undefined, revocationOffConfig),
+  ]);
 
   const tasksPool = new pg.Pool({ connectionString: database.url, max: 2 });
   tasksPool.on('error', () => {});
@@ -164,9 +189,11 @@ async function serve() {
   /** Rows in `tasks`: the caller owns 100, the rest belong to 9 999 other users. */
   async function seedTasks(rows) {
     await tasksPool.query('TRUNCATE tasks');
-    // Filling the table without its list index and building the index once afterwards is
-    // several times faster than maintaining it row by row; the index is the migration's own.
+    // Filling the table without its list index and its primary key (random UUIDs) and
+    // building both once afterwards is several times faster than maintaining them row by
+    // row; both are the migration's own, rebuilt with the same names and columns.
     await tasksPool.query('DROP INDEX IF EXISTS "IDX_tasks_user_created"');
+    await tasksPool.query('ALTER TABLE tasks DROP CONSTRAINT IF EXISTS "PK_tasks"');
     await tasksPool.query(
       `INSERT INTO tasks (user_id, title, created_at)
        SELECT 'bench-caller', 'Caller task ' || i, now() - i * interval '1 second'
@@ -184,7 +211,8 @@ async function serve() {
       );
       if (others > chunk) progress(`  tasks: ${done + size + 100} of ${rows} rows`);
     }
-    if (others > chunk) progress('  tasks: building the list index');
+    if (others > chunk) progress('  tasks: building the primary key and the list index');
+    await tasksPool.query('ALTER TABLE tasks ADD CONSTRAINT "PK_tasks" PRIMARY KEY ("id")');
     await tasksPool.query(
       'CREATE INDEX "IDX_tasks_user_created" ON "tasks" ("user_id", "created_at", "id")',
     );
@@ -264,6 +292,30 @@ async function serve() {
       .join('; ');
   }
 
+  // A CPU profile of this process between profileStart and profileStop (bench/profile.mjs):
+  // one window per route, so two routes' profiles can be compared function by function.
+  let inspector;
+  async function profileStart() {
+    if (!inspector) {
+      inspector = new Session();
+      inspector.connect();
+    }
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
+    await inspector.post('Profiler.start');
+    return true;
+  }
+  async function profileStop() {
+    const { profile } = await inspector.post('Profiler.stop');
+    await inspector.post('Profiler.disable');
+    const file = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'authbridge-prof-')),
+      'cpuprofile',
+    );
+    fs.writeFileSync(file, JSON.stringify(profile));
+    return file;
+  }
+
   let session;
   let stopping;
   const commands = {
@@ -284,9 +336,11 @@ async function serve() {
     seed: ({ rows }) => seedTasks(rows),
     revoke: ({ count }) => revokeSessions(count),
     session: async () => (session ??= await signUp()),
+    profileStart,
+    profileStop,
     stop: () =>
       (stopping ??= (async () => {
-        await Promise.all([app.close(), sessionApp.close()]);
+        await Promise.all([app.close(), sessionApp.close(), revocationOffApp.close()]);
         await new Promise((resolve) => jwksServer.close(resolve));
         await Promise.all([tasksPool.end(), authPool.end()]);
         await database.teardown();
@@ -310,6 +364,7 @@ async function serve() {
     type: 'ready',
     apiUrl: origin,
     sessionUrl: `http://127.0.0.1:${sessionPort}`,
+    revocationOffUrl: `http://127.0.0.1:${revocationOffPort}`,
     jwksUrl,
     pid: process.pid,
   });

@@ -97,22 +97,24 @@ export class TokenVerifier {
     if (typeof token !== 'string' || token.length === 0) {
       throw new TokenRejectedError('missing_token', 'No bearer token was sent.');
     }
-    // Both checks come before the cache and before any parsing or cryptography, so a token
-    // has one spelling and one cache entry. A canonical token is pure ASCII, so its length is
-    // its size in bytes; a longer string is refused without being read.
+    // Both checks come before any parsing or cryptography, and before anything enters the
+    // cache, so a token has one spelling and one cache entry. A canonical token is pure ASCII,
+    // so its length is its size in bytes; a longer string is refused without being read.
     if (token.length > this.options.maxTokenBytes) {
       throw new TokenRejectedError(
         'token_too_large',
         `The token is larger than ${this.options.maxTokenBytes} bytes (maxTokenBytes).`,
       );
     }
-    if (!isCanonicalCompactJws(token)) {
+    // The cache holds only tokens that passed the check below, so a hit is one of them and
+    // skips re-reading every character of it; a miss is checked before anything else.
+    const user = this.cache?.get(token);
+    if (!user && !isCanonicalCompactJws(token)) {
       throw new TokenRejectedError(
         'malformed_token',
         'The token is not a well-formed JWT: it must be three non-empty segments of canonical base64url (A-Z a-z 0-9 - _, no padding).',
       );
     }
-    const user = this.cache?.get(token);
     if (user && this.revocations) {
       const revoked = this.revocations.check(user.claims);
       if (revoked) throw revoked;
