@@ -4,7 +4,7 @@ import axios, {
   type CreateAxiosDefaults,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { toApiError, tokenFetchError } from './api-error.js';
+import { noSessionError, toApiError, tokenFetchError } from './api-error.js';
 import { isRequestToOrigin, originOf } from './origin.js';
 import type { TokenManager } from './token-manager.js';
 
@@ -82,8 +82,10 @@ export function redirectToSignIn(signInPath = '/sign-in'): void {
  *
  * - Adds `Authorization: Bearer <jwt>` only to requests whose resolved URL has the API's origin;
  *   an absolute or protocol-relative URL to anywhere else goes out without it.
+ * - Without a session (the token manager returns `null`) a request to the API is not sent: it
+ *   calls `onUnauthenticated` and rejects with an `unauthenticated` error, code `NO_SESSION`.
  * - On a 401 from the API: refreshes the token once and retries once; if that is still a 401
- *   (or there is no session), calls `onUnauthenticated` and rejects.
+ *   (or there is no session any more), calls `onUnauthenticated` and rejects.
  * - On a 401 that says the session was revoked (`session_revoked`, `user_revoked`): clears the
  *   token manager, calls `onUnauthenticated` and rejects, with no refresh and no retry.
  * - Every rejection is an {@link ApiError}.
@@ -127,10 +129,15 @@ export function createApiClient(options: ApiClientOptions): AxiosInstance {
         throw tokenFetchError(error);
       }
     }
+    if (!token) {
+      // No session (signed out, revoked, expired): the API could only refuse the request, and
+      // a page refetching after a revocation would keep sending it. Straight to sign-in.
+      notifyUnauthenticated();
+      throw noSessionError();
+    }
     state.token = token;
     config[STATE] = state;
-    if (token) config.headers.set('Authorization', `Bearer ${token}`);
-    else config.headers.delete('Authorization');
+    config.headers.set('Authorization', `Bearer ${token}`);
     return config;
   });
 

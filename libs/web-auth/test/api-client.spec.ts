@@ -236,7 +236,7 @@ describe('createApiClient: 401 handling', () => {
     expect(api.seen).toHaveLength(200);
   });
 
-  it('without a session: no token, one request, then onUnauthenticated (no pointless retry)', async () => {
+  it('without a session: nothing is sent, onUnauthenticated at once', async () => {
     const fetchToken = jest.fn(async () => null);
     api.handle(acceptOnly(() => []));
     const onUnauthenticated = jest.fn();
@@ -248,9 +248,21 @@ describe('createApiClient: 401 handling', () => {
 
     const error = await apiErrorOf(http.get('/tasks'));
 
-    expect(error.kind).toBe('unauthenticated');
-    expect(api.seen).toEqual([{ method: 'GET', url: '/tasks', authorization: undefined }]);
+    expect(error).toMatchObject({ kind: 'unauthenticated', status: null, code: 'NO_SESSION' });
+    expect(api.seen).toEqual([]);
+    expect(fetchToken).toHaveBeenCalledTimes(1);
     expect(onUnauthenticated).toHaveBeenCalledTimes(1);
+  });
+
+  it('without a session, a third-party URL is still sent (it never gets a token)', async () => {
+    const http = createApiClient({
+      baseURL: api.origin,
+      tokenManager: createTokenManager({ fetchToken: async () => null }),
+      onUnauthenticated: jest.fn(),
+    });
+    await http.get(`${thirdParty.origin}/public`);
+    expect(thirdParty.seen).toEqual([{ method: 'GET', url: '/public', authorization: undefined }]);
+    expect(api.seen).toEqual([]);
   });
 
   it('calls onUnauthenticated once for a burst of failures, and again after a success', async () => {
