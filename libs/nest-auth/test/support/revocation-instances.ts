@@ -94,3 +94,25 @@ export function revocationInstances<S extends RevocationSource>(
     },
   };
 }
+
+/**
+ * The gap and its closing: cuts `instance`'s channel, has `signOut` revoke `token` while the
+ * instance cannot hear it (the token still passes), restores the channel and expects the
+ * reload after the reconnect to refuse it. `whileDown` checks the instance during the outage.
+ */
+export async function expectRevocationEnforcedAfterReconnect(
+  instance: RevocationInstance<RevocationSource>,
+  token: string,
+  signOut: () => Promise<unknown>,
+  whileDown: () => void = () => undefined,
+): Promise<void> {
+  expect(await status(instance.url, token)).toMatchObject({ status: 200 });
+  instance.relay.cut();
+  await eventually(async () => instance.source.status().channel === 'down');
+  whileDown();
+  await signOut(); // published while the instance cannot hear it
+  expect(await status(instance.url, token)).toMatchObject({ status: 200 }); // the gap
+  instance.relay.restore();
+  await eventually(async () => instance.source.status().channel === 'up');
+  expect(await status(instance.url, token)).toMatchObject({ status: 401, code: 'session_revoked' });
+}
