@@ -283,9 +283,13 @@ describe('in a real browser', () => {
     await report.waitFor();
 
     // The box shows the new state as the click's own render, before the board's optimistic
-    // update (async in TanStack Query) and the API: read at once, with no waiting.
+    // update and the API: read at once, with no waiting. The page's timers are paused, so
+    // TanStack Query's render of the update (on a setTimeout) stands still as under load.
+    await saved(); // the task's create has settled: its box takes clicks
+    await pauseClock();
     await report.click();
     expect(await report.isChecked()).toBe(true);
+    await page.clock.resume();
     await page.locator('li.task.done', { hasText: 'Write report' }).waitFor();
 
     await page.getByRole('button', { name: 'Edit “Write report”' }).click();
