@@ -23,6 +23,15 @@ export interface ApiClientOptions {
    * Default: go to `/sign-in?returnUrl=<current path>`.
    */
   onUnauthenticated?: () => void;
+  /**
+   * What a request to the API does when there is no session (the token manager returns `null`):
+   * - `'refuse'` (default): it is not sent; `onUnauthenticated` is called and it rejects with an
+   *   `unauthenticated` {@link ApiError}, code `NO_SESSION`. Right for pages behind sign-in: a
+   *   page refetching after a revocation sends nothing the API could only refuse.
+   * - `'send'`: it goes out without `Authorization`, for pages guests use too (the API's
+   *   `@Public()` routes answer it; a guarded route's 401 then goes through `onUnauthenticated`).
+   */
+  withoutSession?: 'refuse' | 'send';
   /** Any other axios defaults (timeout, headers...). `baseURL` above wins. */
   axiosConfig?: CreateAxiosDefaults;
 }
@@ -102,6 +111,7 @@ export function createApiClient(options: ApiClientOptions): AxiosInstance {
     baseURL,
     tokenManager,
     onUnauthenticated = () => redirectToSignIn(),
+    withoutSession = 'refuse',
     axiosConfig,
   } = options;
   const apiOrigin = originOf(baseURL);
@@ -129,7 +139,7 @@ export function createApiClient(options: ApiClientOptions): AxiosInstance {
         throw tokenFetchError(error);
       }
     }
-    if (!token) {
+    if (!token && withoutSession === 'refuse') {
       // No session (signed out, revoked, expired): the API could only refuse the request, and
       // a page refetching after a revocation would keep sending it. Straight to sign-in.
       notifyUnauthenticated();
@@ -137,7 +147,8 @@ export function createApiClient(options: ApiClientOptions): AxiosInstance {
     }
     state.token = token;
     config[STATE] = state;
-    config.headers.set('Authorization', `Bearer ${token}`);
+    if (token) config.headers.set('Authorization', `Bearer ${token}`);
+    else config.headers.delete('Authorization');
     return config;
   });
 

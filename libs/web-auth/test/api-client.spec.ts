@@ -265,6 +265,41 @@ describe('createApiClient: 401 handling', () => {
     expect(api.seen).toEqual([]);
   });
 
+  it("withoutSession: 'send' lets a guest reach a public route, with no Authorization", async () => {
+    api.handle((req, res) => json(res, 200, { public: true }));
+    const onUnauthenticated = jest.fn();
+    const http = createApiClient({
+      baseURL: api.origin,
+      tokenManager: createTokenManager({ fetchToken: async () => null }),
+      onUnauthenticated,
+      withoutSession: 'send',
+    });
+
+    const response = await http.get('/feed');
+
+    expect(response.data).toEqual({ public: true });
+    expect(api.seen).toEqual([{ method: 'GET', url: '/feed', authorization: undefined }]);
+    expect(onUnauthenticated).not.toHaveBeenCalled();
+  });
+
+  it("withoutSession: 'send': a guarded route's 401 still ends in onUnauthenticated, no retry", async () => {
+    const fetchToken = jest.fn(async () => null);
+    api.handle(acceptOnly(() => []));
+    const onUnauthenticated = jest.fn();
+    const http = createApiClient({
+      baseURL: api.origin,
+      tokenManager: createTokenManager({ fetchToken }),
+      onUnauthenticated,
+      withoutSession: 'send',
+    });
+
+    const error = await apiErrorOf(http.get('/tasks'));
+
+    expect(error).toMatchObject({ kind: 'unauthenticated', status: 401 });
+    expect(api.seen).toEqual([{ method: 'GET', url: '/tasks', authorization: undefined }]);
+    expect(onUnauthenticated).toHaveBeenCalledTimes(1);
+  });
+
   it('calls onUnauthenticated once for a burst of failures, and again after a success', async () => {
     const { fetchToken } = tokenSource();
     let accepting = false;
