@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { expectNoAxeViolations } from './support/axe';
-import { findChromium } from './support/browser';
+import { launchChromium } from './support/browser';
 import { postAuth, uniqueEmail } from './support/http';
 import { expectNoSecretsLogged } from './support/logs';
 import { linkIn, mailTo, startTestMailCatcher, type MailCatcher } from './support/mail';
@@ -51,14 +50,8 @@ beforeAll(async () => {
     requireEmailVerification: true,
   });
   api = await startApi({ databaseUrl: databaseUrl(), webUrl: web.url, port: apiPort });
-  // Several users at once need several browser contexts (separate cookie jars), which the
-  // packaged Chromium's --single-process mode does not keep apart reliably: run it multi-process.
-  const choice = findChromium();
-  browser = await chromium.launch({
-    executablePath: choice.executablePath,
-    args: choice.args.filter((arg) => arg !== '--single-process'),
-    headless: true,
-  });
+  // Several users at once, each in a browser context of their own.
+  ({ browser } = await launchChromium({ multiProcess: true }));
 }, 180_000);
 
 afterAll(async () => {

@@ -285,9 +285,14 @@ describe('in a real browser', () => {
     const report = page.getByRole('checkbox', { name: 'Write report' });
     await report.waitFor();
 
-    // click(), not check()/uncheck(): those read the state right after the click, before the
-    // optimistic update (async in TanStack Query) has rendered; the next line waits for it.
+    // The box shows the new state as the click's own render, before the board's optimistic
+    // update and the API: read at once, with no waiting. The page's timers are paused, so
+    // TanStack Query's render of the update (on a setTimeout) stands still as under load.
+    await saved(); // the task's create has settled: its box takes clicks
+    await pauseClock();
     await report.click();
+    expect(await report.isChecked()).toBe(true);
+    await page.clock.resume();
     await page.locator('li.task.done', { hasText: 'Write report' }).waitFor();
 
     await page.getByRole('button', { name: 'Edit “Write report”' }).click();
@@ -346,7 +351,8 @@ describe('in a real browser', () => {
 
     // Toggle: unchecked before the API answers, checked again once it failed.
     let outage = await holdNextChange();
-    await checkbox.click(); // see above: the next line waits for the optimistic state
+    await checkbox.click();
+    expect(await checkbox.isChecked()).toBe(false); // at once, see above
     await page.locator('li.task:not(.done)[aria-busy="true"]', { hasText: title }).waitFor();
     outage.refuse();
     await page.locator('li.task.done[aria-busy="false"]', { hasText: title }).waitFor();
@@ -563,6 +569,7 @@ describe('in a real browser', () => {
     });
     await checkbox.focus();
     await page.keyboard.press('Space');
+    expect(await checkbox.isChecked()).toBe(false); // at once, before the save
     await page.locator('li.task[aria-busy="true"]', { hasText: 'quarterly' }).waitFor();
     expect(await focusedCheckbox()).toBe('Write the quarterly report');
     // Space again while saving changes nothing (the control is aria-disabled, not disabled).

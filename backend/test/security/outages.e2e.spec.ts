@@ -13,8 +13,9 @@ import { ALL_LOG_LEVELS, captureLogsForHygiene } from '../support/log-hygiene';
 //
 // Time is controlled, not waited for: only `Date` is faked (real timers keep HTTP and the
 // database working), so a cooldown of 30 s passes in one `jest.setSystemTime` call. The one
-// real wait is nest-auth's fetch timeout for a hanging JWKS, set to 300 ms; the tests assert
-// that such a request ends with a 503, never how long it took.
+// real wait is nest-auth's fetch timeout for a hanging JWKS, set to 2 s; the tests assert
+// that such a request ends with a 503, never how long it took. The same timeout bounds the
+// fetch that recovers, so it is long enough for a loaded machine to answer a local JWKS.
 
 const ALL_BUT_DATE = [
   'hrtime',
@@ -116,7 +117,7 @@ describe('outages (e2e, over HTTP)', () => {
   });
 
   describe('JWKS that never answers (nest-auth jwks.timeoutMs bounds the wait)', () => {
-    const ctx = apiWithJwks('hang', { jwks: { timeoutMs: 300 } });
+    const ctx = apiWithJwks('hang', { jwks: { timeoutMs: 2_000 } });
 
     it('concurrent protected requests all end, with 503, on a single fetch', async () => {
       const token = await ctx.issuer.sign();

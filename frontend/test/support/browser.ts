@@ -55,11 +55,26 @@ export function findChromium(): ChromiumChoice {
   };
 }
 
-export async function launchChromium(): Promise<{ browser: Browser; choice: ChromiumChoice }> {
+/** Options of {@link launchChromium}. */
+export interface LaunchOptions {
+  /**
+   * Several users at once need several browser contexts (separate cookie jars), which the
+   * packaged Chromium's `--single-process` mode does not keep apart reliably: this drops it.
+   */
+  multiProcess?: boolean;
+}
+
+/** A headless Chromium from {@link findChromium}, as every browser test launches it. */
+export async function launchChromium(
+  options: LaunchOptions = {},
+): Promise<{ browser: Browser; choice: ChromiumChoice }> {
   const choice = findChromium();
+  const args = options.multiProcess
+    ? choice.args.filter((arg) => arg !== '--single-process')
+    : choice.args;
   const browser = await chromium.launch({
     executablePath: choice.executablePath,
-    args: choice.args,
+    args,
     headless: true,
   });
   return { browser, choice };

@@ -2,61 +2,45 @@
 // a row + NOTIFY), two Nest apps with PostgresRevocationSource listen. Each app reaches
 // PostgreSQL through its own TCP relay, so a test can kill one app's channel while Better
 // Auth keeps working. Latencies are logged, never asserted.
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
 import { createPostgresRevocationPublisher } from '../../web-auth/src/revocation-publisher';
-import { AUTH_REVOCATION_SOURCE, PostgresRevocationSource, type RevocationSource } from '../src';
+import { AUTH_REVOCATION_SOURCE, PostgresRevocationSource } from '../src';
+import { startApp } from './support/apps';
 import {
   eventually,
   startRevokingBetterAuth,
   type RevokingBetterAuth,
 } from './support/better-auth-revocation';
-import { startApp } from './support/apps';
-import { startTcpRelay } from './support/tcp-relay';
+import {
+  expectRevocationEnforcedAfterReconnect,
+  logRevocationLatency,
+  refused,
+  revocationInstances,
+  status,
+} from './support/revocation-instances';
 
 const databaseUrl = () => process.env.DATABASE_URL as string;
 
 describe('revocation through PostgreSQL LISTEN/NOTIFY, real Better Auth, two API instances', () => {
   let betterAuth: RevokingBetterAuth;
-  const relays: Array<Awaited<ReturnType<typeof startTcpRelay>>> = [];
-  const apps: Array<{ app: INestApplication; url: string; source: RevocationSource }> = [];
+  const instances = revocationInstances<PostgresRevocationSource>(() => betterAuth);
+  const apps = instances.started;
 
-  async function startInstance(
+  function startInstance(
     options: Partial<ConstructorParameters<typeof PostgresRevocationSource>[0]> = {},
   ) {
-    const relay = await startTcpRelay(
-      Number(new URL(databaseUrl()).port),
-      new URL(databaseUrl()).hostname,
+    const { port, hostname } = new URL(databaseUrl());
+    return instances.start(
+      Number(port),
+      hostname,
+      (relay) =>
+        new PostgresRevocationSource({
+          connectionString: relay.url(databaseUrl()),
+          reconnectDelayMs: 100,
+          maxReconnectDelayMs: 500,
+          ...options,
+        }),
     );
-    relays.push(relay);
-    const source = new PostgresRevocationSource({
-      connectionString: relay.url(databaseUrl()),
-      reconnectDelayMs: 100,
-      maxReconnectDelayMs: 500,
-      ...options,
-    });
-    const { app, url } = await startApp({
-      issuer: betterAuth.baseURL,
-      jwksUrl: `${betterAuth.baseURL}/api/auth/jwks`,
-      requiredClaims: ['sid'],
-      revocation: source,
-    });
-    const instance = { app, url, source, relay };
-    apps.push(instance);
-    return instance;
   }
-
-  const status = (url: string, token: string) =>
-    request(url)
-      .get('/me')
-      .set('Authorization', `Bearer ${token}`)
-      .then((response) => ({ status: response.status, code: response.body.code as string }));
-  const refused =
-    (url: string, token: string, code = 'session_revoked') =>
-    async () => {
-      const answer = await status(url, token);
-      return answer.status === 401 && answer.code === code;
-    };
 
   beforeAll(async () => {
     betterAuth = await startRevokingBetterAuth(databaseUrl(), (pool) =>
@@ -64,8 +48,7 @@ describe('revocation through PostgreSQL LISTEN/NOTIFY, real Better Auth, two API
     );
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(apps.map(({ app }) => app.close()));
-    await Promise.all(relays.map((relay) => relay.close()));
+    await instances.close();
     await betterAuth?.close();
   });
 
@@ -81,14 +64,7 @@ describe('revocation through PostgreSQL LISTEN/NOTIFY, real Better Auth, two API
     }
     const signedOutAt = performance.now();
     await betterAuth.signOut(ada.cookie);
-    const latencies = await Promise.all(
-      [a, b].map(({ url }) =>
-        eventually(refused(url, ada.token)).then(() => performance.now() - signedOutAt),
-      ),
-    );
-    console.log(
-      `revocation latency (sign-out -> 401) through PostgreSQL: ${latencies.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`,
-    );
+    await logRevocationLatency('PostgreSQL', [a.url, b.url], ada.token, signedOutAt);
     for (const { url } of [a, b]) {
       expect(await status(url, adaPhone.token)).toMatchObject({ status: 200 });
       expect(await status(url, grace.token)).toMatchObject({ status: 200 });
@@ -112,20 +88,12 @@ describe('revocation through PostgreSQL LISTEN/NOTIFY, real Better Auth, two API
     // No poll to hide behind (an hour): only the reload after the reconnect can catch it.
     const cut = await startInstance({ pollIntervalMs: 3_600_000 });
     const ada = await betterAuth.signUp();
-    expect(await status(cut.url, ada.token)).toMatchObject({ status: 200 });
-
-    relays[relays.length - 1].cut();
-    await eventually(async () => cut.source.status().channel === 'down');
-    expect(cut.source.status()).toMatchObject({ source: 'postgres', fallback: 'poll' });
-    await betterAuth.signOut(ada.cookie); // published while the instance cannot hear it
-    expect(await status(cut.url, ada.token)).toMatchObject({ status: 200 }); // the gap
-
-    relays[relays.length - 1].restore();
-    await eventually(async () => cut.source.status().channel === 'up');
-    expect(await status(cut.url, ada.token)).toMatchObject({
-      status: 401,
-      code: 'session_revoked',
-    });
+    await expectRevocationEnforcedAfterReconnect(
+      cut,
+      ada.token,
+      () => betterAuth.signOut(ada.cookie),
+      () => expect(cut.source.status()).toMatchObject({ source: 'postgres', fallback: 'poll' }),
+    );
     expect(cut.app.get(AUTH_REVOCATION_SOURCE)).toBe(cut.source);
   });
 
@@ -157,21 +125,20 @@ describe('revocation through PostgreSQL LISTEN/NOTIFY, real Better Auth, two API
     const strict = await startInstance({ onOutage: 'refuse', pollIntervalMs: 3_600_000 });
     const ada = await betterAuth.signUp();
     expect(await status(strict.url, ada.token)).toMatchObject({ status: 200 });
-    relays[relays.length - 1].cut();
+    strict.relay.cut();
     await eventually(async () => strict.source.status().channel === 'down');
     expect(strict.source.status().fallback).toBe('refuse');
     expect(await status(strict.url, ada.token)).toMatchObject({
       status: 401,
       code: 'token_expired',
     });
-    relays[relays.length - 1].restore();
+    strict.relay.restore();
     await eventually(async () => strict.source.status().channel === 'up');
     expect(await status(strict.url, ada.token)).toMatchObject({ status: 200 });
   });
 
   it('refuses to start when it cannot load the revocations', async () => {
-    const relay = await startTcpRelay(Number(new URL(databaseUrl()).port));
-    relays.push(relay);
+    const relay = await instances.relay(Number(new URL(databaseUrl()).port));
     relay.cut();
     await expect(
       startApp({

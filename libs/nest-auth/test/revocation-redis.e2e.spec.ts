@@ -2,22 +2,20 @@
 // with web-auth's Redis publisher (and the PostgreSQL one, as the web app does with
 // REDIS_URL), two Nest apps with RedisRevocationSource listen, each through its own TCP
 // relay so a test can kill one app's channel. Needs REDIS_URL; skipped with a message without.
-import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import request from 'supertest';
 import {
   allRevocationPublishers,
   createPostgresRevocationPublisher,
   createRedisRevocationPublisher,
 } from '../../web-auth/src/revocation-publisher';
 import { RedisRevocationSource } from '../src';
-import { startApp } from './support/apps';
+import { startRevokingBetterAuth, type RevokingBetterAuth } from './support/better-auth-revocation';
 import {
-  eventually,
-  startRevokingBetterAuth,
-  type RevokingBetterAuth,
-} from './support/better-auth-revocation';
-import { startTcpRelay } from './support/tcp-relay';
+  expectRevocationEnforcedAfterReconnect,
+  logRevocationLatency,
+  revocationInstances,
+  status,
+} from './support/revocation-instances';
 
 const redisUrl = process.env.REDIS_URL?.trim() || undefined;
 const REDIS_SKIP =
@@ -29,43 +27,23 @@ describeRedis('revocation through Redis pub/sub, real Better Auth, two API insta
   const key = `authbridge:revocations:test:${process.pid}:${Date.now()}`;
   let betterAuth: RevokingBetterAuth;
   let redis: Redis;
-  const relays: Array<Awaited<ReturnType<typeof startTcpRelay>>> = [];
-  const apps: Array<{ app: INestApplication; url: string; source: RedisRevocationSource }> = [];
+  const instances = revocationInstances<RedisRevocationSource>(() => betterAuth);
 
-  async function startInstance() {
+  function startInstance() {
     const target = new URL(redisUrl!);
-    const relay = await startTcpRelay(Number(target.port || 6379), target.hostname);
-    relays.push(relay);
-    const via = new URL(redisUrl!);
-    via.hostname = '127.0.0.1';
-    via.port = String(relay.port);
-    const source = new RedisRevocationSource({
-      url: via.toString(),
-      key,
-      channel: key,
-      pollIntervalMs: 3_600_000, // no poll to hide behind: only the reload can catch a gap
-      maxReconnectDelayMs: 200,
+    return instances.start(Number(target.port || 6379), target.hostname, (relay) => {
+      const via = new URL(redisUrl!);
+      via.hostname = '127.0.0.1';
+      via.port = String(relay.port);
+      return new RedisRevocationSource({
+        url: via.toString(),
+        key,
+        channel: key,
+        pollIntervalMs: 3_600_000, // no poll to hide behind: only the reload can catch a gap
+        maxReconnectDelayMs: 200,
+      });
     });
-    const { app, url } = await startApp({
-      issuer: betterAuth.baseURL,
-      jwksUrl: `${betterAuth.baseURL}/api/auth/jwks`,
-      requiredClaims: ['sid'],
-      revocation: source,
-    });
-    const instance = { app, url, source, relay };
-    apps.push(instance);
-    return instance;
   }
-
-  const status = (url: string, token: string) =>
-    request(url)
-      .get('/me')
-      .set('Authorization', `Bearer ${token}`)
-      .then((response) => ({ status: response.status, code: response.body.code as string }));
-  const refused = (url: string, token: string) => async () => {
-    const answer = await status(url, token);
-    return answer.status === 401 && answer.code === 'session_revoked';
-  };
 
   beforeAll(async () => {
     redis = new Redis(redisUrl!);
@@ -77,8 +55,7 @@ describeRedis('revocation through Redis pub/sub, real Better Auth, two API insta
     );
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(apps.map(({ app }) => app.close()));
-    await Promise.all(relays.map((relay) => relay.close()));
+    await instances.close();
     await betterAuth?.close();
     await redis?.del(key);
     redis?.disconnect();
@@ -92,14 +69,7 @@ describeRedis('revocation through Redis pub/sub, real Better Auth, two API insta
       expect(await status(url, ada.token)).toMatchObject({ status: 200 });
     const signedOutAt = performance.now();
     await betterAuth.signOut(ada.cookie);
-    const latencies = await Promise.all(
-      [a, b].map(({ url }) =>
-        eventually(refused(url, ada.token)).then(() => performance.now() - signedOutAt),
-      ),
-    );
-    console.log(
-      `revocation latency (sign-out -> 401) through Redis: ${latencies.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`,
-    );
+    await logRevocationLatency('Redis', [a.url, b.url], ada.token, signedOutAt);
     for (const { url } of [a, b]) {
       expect(await status(url, adaPhone.token)).toMatchObject({ status: 200 });
     }
@@ -108,16 +78,8 @@ describeRedis('revocation through Redis pub/sub, real Better Auth, two API insta
   it('a revocation made while the channel is cut is enforced after the reconnect', async () => {
     const cut = await startInstance();
     const ada = await betterAuth.signUp();
-    expect(await status(cut.url, ada.token)).toMatchObject({ status: 200 });
-    relays[relays.length - 1].cut();
-    await eventually(async () => cut.source.status().channel === 'down');
-    await betterAuth.signOut(ada.cookie);
-    expect(await status(cut.url, ada.token)).toMatchObject({ status: 200 }); // the gap
-    relays[relays.length - 1].restore();
-    await eventually(async () => cut.source.status().channel === 'up');
-    expect(await status(cut.url, ada.token)).toMatchObject({
-      status: 401,
-      code: 'session_revoked',
-    });
+    await expectRevocationEnforcedAfterReconnect(cut, ada.token, () =>
+      betterAuth.signOut(ada.cookie),
+    );
   });
 });

@@ -4,7 +4,7 @@ import axios, {
   type CreateAxiosDefaults,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { toApiError, tokenFetchError } from './api-error.js';
+import { noSessionError, toApiError, tokenFetchError } from './api-error.js';
 import { isRequestToOrigin, originOf } from './origin.js';
 import type { TokenManager } from './token-manager.js';
 
@@ -23,6 +23,15 @@ export interface ApiClientOptions {
    * Default: go to `/sign-in?returnUrl=<current path>`.
    */
   onUnauthenticated?: () => void;
+  /**
+   * What a request to the API does when there is no session (the token manager returns `null`):
+   * - `'refuse'` (default): it is not sent; `onUnauthenticated` is called and it rejects with an
+   *   `unauthenticated` {@link ApiError}, code `NO_SESSION`. Right for pages behind sign-in: a
+   *   page refetching after a revocation sends nothing the API could only refuse.
+   * - `'send'`: it goes out without `Authorization`, for pages guests use too (the API's
+   *   `@Public()` routes answer it; a guarded route's 401 then goes through `onUnauthenticated`).
+   */
+  withoutSession?: 'refuse' | 'send';
   /** Any other axios defaults (timeout, headers...). `baseURL` above wins. */
   axiosConfig?: CreateAxiosDefaults;
 }
@@ -82,8 +91,10 @@ export function redirectToSignIn(signInPath = '/sign-in'): void {
  *
  * - Adds `Authorization: Bearer <jwt>` only to requests whose resolved URL has the API's origin;
  *   an absolute or protocol-relative URL to anywhere else goes out without it.
+ * - Without a session (the token manager returns `null`) a request to the API is not sent: it
+ *   calls `onUnauthenticated` and rejects with an `unauthenticated` error, code `NO_SESSION`.
  * - On a 401 from the API: refreshes the token once and retries once; if that is still a 401
- *   (or there is no session), calls `onUnauthenticated` and rejects.
+ *   (or there is no session any more), calls `onUnauthenticated` and rejects.
  * - On a 401 that says the session was revoked (`session_revoked`, `user_revoked`): clears the
  *   token manager, calls `onUnauthenticated` and rejects, with no refresh and no retry.
  * - Every rejection is an {@link ApiError}.
@@ -100,6 +111,7 @@ export function createApiClient(options: ApiClientOptions): AxiosInstance {
     baseURL,
     tokenManager,
     onUnauthenticated = () => redirectToSignIn(),
+    withoutSession = 'refuse',
     axiosConfig,
   } = options;
   const apiOrigin = originOf(baseURL);
@@ -126,6 +138,12 @@ export function createApiClient(options: ApiClientOptions): AxiosInstance {
       } catch (error) {
         throw tokenFetchError(error);
       }
+    }
+    if (!token && withoutSession === 'refuse') {
+      // No session (signed out, revoked, expired): the API could only refuse the request, and
+      // a page refetching after a revocation would keep sending it. Straight to sign-in.
+      notifyUnauthenticated();
+      throw noSessionError();
     }
     state.token = token;
     config[STATE] = state;

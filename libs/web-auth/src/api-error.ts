@@ -226,3 +226,15 @@ export function tokenFetchError(cause: unknown): ApiError {
     cause,
   });
 }
+
+/**
+ * The rejection of an API request the client did not send because there is no session (the
+ * token manager has no token): kind `unauthenticated`, code `NO_SESSION`, no status.
+ */
+export function noSessionError(): ApiError {
+  return new ApiError({
+    kind: 'unauthenticated',
+    message: DEFAULT_MESSAGES.unauthenticated,
+    code: 'NO_SESSION',
+  });
+}

@@ -27,7 +27,7 @@ function fakeApi(answer: (authorization: string | undefined) => Answer) {
 
 function setUp(answer: Answer) {
   let issued = 0;
-  const fetchToken = jest.fn(async () =>
+  const fetchToken = jest.fn(async (): Promise<string | null> =>
     betterAuthLikeJwt(`user-${++issued}`, Math.floor(Date.now() / 1000)),
   );
   const tokenManager = createTokenManager({ fetchToken });
@@ -85,6 +85,27 @@ describe('a 401 for a revoked session', () => {
       expect(api.seen).toHaveLength(3);
     },
   );
+
+  it('the page refetching after it (the session is gone): nothing reaches the API', async () => {
+    const { http, api, fetchToken, onUnauthenticated } = setUp({
+      status: 401,
+      data: { code: 'session_revoked' },
+    });
+    await http.post('/tasks', { title: 'x' }).catch(() => undefined);
+    expect(api.seen).toHaveLength(1);
+    // Better Auth has no session for the cookie any more: /api/auth/token answers 401.
+    fetchToken.mockResolvedValue(null);
+
+    const error = await http.get('/tasks').catch((e: unknown) => e);
+
+    expect(isApiError(error) && [error.kind, error.code]).toEqual([
+      'unauthenticated',
+      'NO_SESSION',
+    ]);
+    expect(api.seen).toHaveLength(1); // no request without Authorization went out
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+    expect(onUnauthenticated).toHaveBeenCalledTimes(1); // one sign-in for the episode
+  });
 
   it('an ordinary 401 (token_expired) still refreshes and retries once', async () => {
     const { http, api, fetchToken, clear, onUnauthenticated } = setUp({

@@ -236,7 +236,7 @@ describe('createApiClient: 401 handling', () => {
     expect(api.seen).toHaveLength(200);
   });
 
-  it('without a session: no token, one request, then onUnauthenticated (no pointless retry)', async () => {
+  it('without a session: nothing is sent, onUnauthenticated at once', async () => {
     const fetchToken = jest.fn(async () => null);
     api.handle(acceptOnly(() => []));
     const onUnauthenticated = jest.fn();
@@ -248,7 +248,54 @@ describe('createApiClient: 401 handling', () => {
 
     const error = await apiErrorOf(http.get('/tasks'));
 
-    expect(error.kind).toBe('unauthenticated');
+    expect(error).toMatchObject({ kind: 'unauthenticated', status: null, code: 'NO_SESSION' });
+    expect(api.seen).toEqual([]);
+    expect(fetchToken).toHaveBeenCalledTimes(1);
+    expect(onUnauthenticated).toHaveBeenCalledTimes(1);
+  });
+
+  it('without a session, a third-party URL is still sent (it never gets a token)', async () => {
+    const http = createApiClient({
+      baseURL: api.origin,
+      tokenManager: createTokenManager({ fetchToken: async () => null }),
+      onUnauthenticated: jest.fn(),
+    });
+    await http.get(`${thirdParty.origin}/public`);
+    expect(thirdParty.seen).toEqual([{ method: 'GET', url: '/public', authorization: undefined }]);
+    expect(api.seen).toEqual([]);
+  });
+
+  it("withoutSession: 'send' lets a guest reach a public route, with no Authorization", async () => {
+    api.handle((req, res) => json(res, 200, { public: true }));
+    const onUnauthenticated = jest.fn();
+    const http = createApiClient({
+      baseURL: api.origin,
+      tokenManager: createTokenManager({ fetchToken: async () => null }),
+      onUnauthenticated,
+      withoutSession: 'send',
+    });
+
+    const response = await http.get('/feed');
+
+    expect(response.data).toEqual({ public: true });
+    expect(api.seen).toEqual([{ method: 'GET', url: '/feed', authorization: undefined }]);
+    expect(onUnauthenticated).not.toHaveBeenCalled();
+  });
+
+  it("withoutSession: 'send': a guarded route's 401 still ends in onUnauthenticated, no retry", async () => {
+    const fetchToken = jest.fn(async () => null);
+    api.handle(acceptOnly(() => []));
+    const onUnauthenticated = jest.fn();
+    const http = createApiClient({
+      baseURL: api.origin,
+      tokenManager: createTokenManager({ fetchToken }),
+      onUnauthenticated,
+      withoutSession: 'send',
+    });
+
+    const error = await apiErrorOf(http.get('/tasks'));
+
+    expect(error).toMatchObject({ kind: 'unauthenticated', status: 401 });
     expect(api.seen).toEqual([{ method: 'GET', url: '/tasks', authorization: undefined }]);
     expect(onUnauthenticated).toHaveBeenCalledTimes(1);
   });
@@ -446,11 +493,12 @@ describe('createApiClient: typed errors', () => {
   });
 
   it('an aborted request is cancelled', async () => {
-    api.handle(() => undefined); // never answers
     const controller = new AbortController();
+    // Never answers; aborts once the request has reached the server (not after a guessed delay).
+    api.handle(() => controller.abort());
     const pending = client().get('/slow', { signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
     expect((await apiErrorOf(pending)).kind).toBe('cancelled');
+    expect(api.seen.map((r) => r.url)).toEqual(['/slow']);
   });
 });
 

@@ -145,9 +145,9 @@ export function TaskBoard({ apiUrl, userId, firstPage }: TaskBoardProps) {
               focusFirst([...(first ? [taskControlIds(first.id).checkbox] : []), BOARD_IDS.count]);
             }
           }}
-          onToggle={(task) => {
+          onToggle={(task, completed) => {
             setActionError(null);
-            changes.toggle.mutate({ id: task.id, completed: !task.completed });
+            return changes.toggle.mutateAsync({ id: task.id, completed });
           }}
           onRename={(task, title) => {
             setActionError(null);

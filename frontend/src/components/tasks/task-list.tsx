@@ -11,7 +11,7 @@ export interface TaskListProps {
   hasMore: boolean;
   loadingMore: boolean;
   onLoadMore: () => void;
-  onToggle: (task: Task) => void;
+  onToggle: (task: Task, completed: boolean) => Promise<unknown>;
   onRename: (task: Task, title: string) => void;
   onDelete: (task: Task) => void;
 }
@@ -45,7 +45,7 @@ export function TaskList({
             key={task.id}
             task={task}
             busy={busyIds.has(task.id)}
-            onToggle={() => onToggle(task)}
+            onToggle={(completed) => onToggle(task, completed)}
             onRename={(title) => onRename(task, title)}
             onDelete={() => onDelete(task)}
           />

@@ -8,7 +8,8 @@ export interface TaskRowProps {
   task: Task;
   /** A change of this task is in flight: its controls wait. */
   busy: boolean;
-  onToggle: () => void;
+  /** Saves the task as done or not; settles once the save succeeded or failed. */
+  onToggle: (completed: boolean) => Promise<unknown>;
   onRename: (title: string) => void;
   onDelete: () => void;
 }
@@ -18,9 +19,15 @@ export interface TaskRowProps {
  * Busy controls are `aria-disabled`, not `disabled`: a disabled control drops the keyboard
  * focus to the page body, so a task ticked with Space would lose its place while it saves.
  * The title is not the checkbox's `<label>`: clicking it to read it must not tick the task.
+ * A ticked box shows its new state in the click's own render (`ticked`), not only once the
+ * board's optimistic update renders, which on a loaded machine comes a moment later.
  */
 export function TaskRow({ task, busy, onToggle, onRename, onDelete }: TaskRowProps) {
   const [editing, setEditing] = useState(false);
+  // The state the user ticked, until its save settles; on a failure the task's own comes back.
+  const [ticked, setTicked] = useState<boolean | null>(null);
+  const completed = ticked ?? task.completed;
+  const saving = busy || ticked !== null;
   const [draft, setDraft] = useState(task.title);
   const editButton = useRef<HTMLButtonElement>(null);
   const ids = taskControlIds(task.id);
@@ -44,11 +51,20 @@ export function TaskRow({ task, busy, onToggle, onRename, onDelete }: TaskRowPro
   }
 
   const unlessBusy = (run: () => void) => () => {
-    if (!busy) run();
+    if (!saving) run();
   };
 
+  function toggle() {
+    const next = !completed;
+    setTicked(next);
+    // A failure is reported by the board; the box falls back to the task's state.
+    void onToggle(next)
+      .catch(() => undefined)
+      .then(() => setTicked(null));
+  }
+
   return (
-    <li className={`task${task.completed ? ' done' : ''}`} aria-busy={busy}>
+    <li className={`task${completed ? ' done' : ''}`} aria-busy={saving}>
       {editing ? (
         <form className="edit" onSubmit={save}>
           <label htmlFor={`edit-${task.id}`} className="visually-hidden">
@@ -65,7 +81,7 @@ export function TaskRow({ task, busy, onToggle, onRename, onDelete }: TaskRowPro
             required
             autoFocus
           />
-          <button type="submit" className="button primary small" disabled={busy}>
+          <button type="submit" className="button primary small" disabled={saving}>
             Save
           </button>
           <button type="button" className="button secondary small" onClick={cancel}>
@@ -77,15 +93,15 @@ export function TaskRow({ task, busy, onToggle, onRename, onDelete }: TaskRowPro
           <input
             id={ids.checkbox}
             type="checkbox"
-            checked={task.completed}
-            aria-disabled={busy}
+            checked={completed}
+            aria-disabled={saving}
             aria-labelledby={ids.title}
             // While saving, the click (or Space) must not toggle the box even for a moment:
             // preventing it here is synchronous, where a re-render would come after.
             onClick={(event) => {
-              if (busy) event.preventDefault();
+              if (saving) event.preventDefault();
             }}
-            onChange={unlessBusy(onToggle)}
+            onChange={unlessBusy(toggle)}
           />
           <span id={ids.title} className="title">
             {task.title}
@@ -96,7 +112,7 @@ export function TaskRow({ task, busy, onToggle, onRename, onDelete }: TaskRowPro
               id={ids.edit}
               type="button"
               className="button quiet small"
-              aria-disabled={busy}
+              aria-disabled={saving}
               onClick={unlessBusy(() => {
                 setDraft(task.title);
                 setEditing(true);
@@ -109,7 +125,7 @@ export function TaskRow({ task, busy, onToggle, onRename, onDelete }: TaskRowPro
               id={ids.remove}
               type="button"
               className="button quiet small icon"
-              aria-disabled={busy}
+              aria-disabled={saving}
               onClick={unlessBusy(onDelete)}
               aria-label={`Delete “${task.title}”`}
               title="Delete"
