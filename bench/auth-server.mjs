@@ -212,6 +212,9 @@ process.on('message', async ({ id, cmd, ...args }) => {
 });
 // The API process went away: it owns PostgreSQL; this one only has to go.
 process.on('disconnect', () => commands.stop().finally(() => process.exit(1)));
+// Ctrl-C reaches the whole process group: this process is stopped by the API process (a
+// `stop`, or the channel closing as it exits), so a request in flight still gets answered.
+process.on('SIGINT', () => {});
 
 process.send({
   type: 'ready',

@@ -137,14 +137,24 @@ const {
   revocationOffUrl,
   authUrl,
   betterAuthCheck,
-  call,
+  call: callServer,
   stop: stopServer,
 } = await startServer({
   onProgress: (text) => log(`server: ${text}`),
   execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
   build,
 });
-process.once('SIGINT', () => stopServer().finally(() => process.exit(130)));
+// Ctrl-C reaches every process of the group (PostgreSQL too), so the servers' calls in flight
+// fail: after it, they never settle, and the handler stops the servers and exits 130.
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  stopServer().finally(() => process.exit(130));
+});
+const call = (cmd, args) =>
+  callServer(cmd, args).catch((error) =>
+    interrupted ? new Promise(() => {}) : Promise.reject(error),
+  );
 log(betterAuthCheck);
 
 // --- load ------------------------------------------------------------------------------
