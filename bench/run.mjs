@@ -4,7 +4,9 @@
 //
 // 1. Builds the backend (and the libraries) in production mode, while it
 // 2. forks server.mjs: the built backend + bench-only routes + PostgreSQL, in a process of
-//    its own. This process only generates load (autocannon, loopback).
+//    its own, which forks auth-server.mjs: Better Auth (its JWKS, /api/auth/token, the
+//    session-lookup app) in a third, so the API under test runs without it, as in
+//    production. This process only generates load (autocannon, loopback).
 // 3. Warms the public route up until its throughput is stable, then for each scenario:
 //    a warm-up, then PAIRS alternated runs (public baseline, then the scenario). The ratio
 //    is taken within each pair; the table shows the median ratio and its spread.
@@ -104,10 +106,10 @@ if (QUICK) {
 }
 
 // --- build and server process -----------------------------------------------------------
-// The server process starts PostgreSQL and Better Auth while the backend builds; it loads
-// backend/dist once the build is done.
+// The server process starts PostgreSQL and the Better Auth process while the backend builds;
+// both load the build's dist/ once it is done.
 log('building the backend and the libraries (production build, Nx cache allowed)');
-log('starting the server process (backend + PostgreSQL) meanwhile');
+log('starting the server processes (backend + PostgreSQL, Better Auth) meanwhile');
 const build = () =>
   new Promise((resolve, reject) => {
     const nx = spawn(
@@ -126,21 +128,34 @@ const build = () =>
       resolve();
     });
   });
-// BENCH_CPU_PROF=<dir>: the server process writes a V8 CPU profile there when it stops
-// (open it in Chrome DevTools or VS Code) to see where a scenario's time goes.
+// BENCH_CPU_PROF=<dir>: each server process (the API, Better Auth) writes a V8 CPU profile
+// there when it stops (open it in Chrome DevTools or VS Code) to see where a scenario's time goes.
 const profileDir = process.env.BENCH_CPU_PROF;
 const {
   apiUrl,
   sessionUrl,
   revocationOffUrl,
-  call,
+  authUrl,
+  betterAuthCheck,
+  call: callServer,
   stop: stopServer,
 } = await startServer({
   onProgress: (text) => log(`server: ${text}`),
   execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
   build,
 });
-process.once('SIGINT', () => stopServer().finally(() => process.exit(130)));
+// Ctrl-C reaches every process of the group (PostgreSQL too), so the servers' calls in flight
+// fail: after it, they never settle, and the handler stops the servers and exits 130.
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  stopServer().finally(() => process.exit(130));
+});
+const call = (cmd, args) =>
+  callServer(cmd, args).catch((error) =>
+    interrupted ? new Promise(() => {}) : Promise.reject(error),
+  );
+log(betterAuthCheck);
 
 // --- load ------------------------------------------------------------------------------
 /** A token source: a fixed header, or each token of a pool once, in order, across runs. */
@@ -157,7 +172,9 @@ function pool(tokens) {
 
 /**
  * One autocannon run. `how` is `{ headers }` for a fixed request, `{ tokens }` for a pool
- * of tokens (one per request), or `{ requests, perIteration }` for a chain of requests.
+ * of tokens (one per request), or `{ requests, perIteration }` for a chain of requests;
+ * `how.cpu` names the process whose CPU time the row counts: 'api' (the default: the API
+ * under test), 'auth' (the Better Auth process, which serves session-lookup) or 'both'.
  */
 async function measure(route, how = {}, seconds = RUN_SECONDS) {
   const url = route.startsWith('http') ? route : apiUrl + route;
@@ -181,7 +198,10 @@ async function measure(route, how = {}, seconds = RUN_SECONDS) {
     headers: how.headers ?? {},
     requests,
   });
-  const cpuUsed = (await call('cpu')) - cpuBefore;
+  const cpuAfter = await call('cpu');
+  const cpuOf = (cpu) =>
+    ({ api: cpu.api, auth: cpu.auth, both: cpu.api + cpu.auth })[how.cpu ?? 'api'];
+  const cpuUsed = cpuOf(cpuAfter) - cpuOf(cpuBefore);
   const perIteration = how.perIteration ?? 1;
   const iterations = result.requests.total / perIteration;
   return {
@@ -277,9 +297,13 @@ await scenario('naive-jose', '/api/bench/naive-jose', bearer(callerToken));
 await scenario('oauth2-jwt-bearer', '/api/bench/oauth2-jwt-bearer', bearer(callerRsaToken));
 
 const cookie = await call('session');
-// Its own app (the backend's modules + @thallesp/nestjs-better-auth), measured against the
-// backend's public route like every other row.
-await scenario('session-lookup', `${sessionUrl}/api/bench/session`, { headers: { cookie } });
+// Its own app (the backend's modules + @thallesp/nestjs-better-auth) in the Better Auth
+// process, measured against the backend's public route like every other row; its CPU is
+// that process's.
+await scenario('session-lookup', `${sessionUrl}/api/bench/session`, {
+  headers: { cookie },
+  cpu: 'auth',
+});
 
 const rsaPool = await loadPool('RS256', coldTokensFor(warm?.rps ?? 0), 'protected-cold-rs256');
 await scenario('protected-cold-rs256', '/api/me', { tokens: rsaPool });
@@ -316,11 +340,15 @@ await scenario('protected-cold-revoked-10k', '/api/me', { tokens: revokedPool })
 checkPool('protected-cold-revoked-10k', revokedPool);
 
 // 8: a page in the browser: Better Auth signs a JWT (/api/auth/token), then one API call;
-// against the same call with the token the token manager keeps for 15 minutes.
+// against the same call with the token the token manager keeps for 15 minutes. In the load,
+// the token request goes through the API's origin (autocannon keeps one origin per
+// connection), which passes it on to the Better Auth process; the row's CPU is both
+// processes' (Better Auth's work and that hop, plus /api/me).
 const browserToken = await (
-  await fetch(`${apiUrl}/api/auth/token`, { headers: { cookie } })
+  await fetch(`${authUrl}/api/auth/token`, { headers: { cookie } })
 ).json();
 await scenario('browser-path', '/api/me', {
+  cpu: 'both',
   perIteration: 2,
   requests: [
     {
@@ -373,7 +401,7 @@ log('token manager: 100 concurrent API calls through libs/web-auth');
 const webAuth = await import(pathToFileURL(path.join(root, 'libs/web-auth/dist/index.js')).href);
 const tokenManager = webAuth.createTokenManager({
   fetchToken: async () =>
-    (await (await fetch(`${apiUrl}/api/auth/token`, { headers: { cookie } })).json()).token,
+    (await (await fetch(`${authUrl}/api/auth/token`, { headers: { cookie } })).json()).token,
 });
 const client = webAuth.createApiClient({
   baseURL: `${apiUrl}/api`,
@@ -407,7 +435,7 @@ const counts = { jwksFetchesWarmCold, jwksFetchesKidFlood, tokenFetchesFor100Cal
 
 console.log(
   `\nMachine: ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ` +
-    `load average at start ${machine.loadAverage1m}`,
+    `load average at start ${machine.loadAverage1m}; ${betterAuthCheck}`,
 );
 console.log(
   `${DURATION}s per scenario (${PAIRS} pairs of ${round(RUN_SECONDS, 1)}s), ${CONNECTIONS} connections\n`,

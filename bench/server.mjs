@@ -1,25 +1,25 @@
-// The server side of `npm run bench`, in a process of its own (run.mjs forks it; autocannon
-// never shares this event loop): the built backend (backend/dist, NODE_ENV=production) with
-// the bench-only routes of bench-routes.cjs beside it, a PostgreSQL (embedded unless
-// DATABASE_URL is set, then a fresh database on that server), Better Auth in the Nest
-// process (@thallesp/nestjs-better-auth), and the JWKS endpoint the backend trusts.
+// The server side of `npm run bench`: the API under test, in a process of its own (run.mjs
+// forks it; autocannon never shares this event loop): the built backend (backend/dist,
+// NODE_ENV=production) with the bench-only JWT routes of bench-routes.cjs beside it, a second
+// backend with AUTH_REVOCATION=off, and a PostgreSQL (embedded unless DATABASE_URL is set, then
+// a fresh database on that server), which this process owns.
 //
-// Keys: the JWKS served to the backend holds Better Auth's own key (created at start-up, used
-// by /api/auth/token in the browser path) and two TestIssuer keys (EdDSA and RS256, the same
-// `iss`/`aud` as Better Auth), from which the bench mints the ≥10 000 distinct tokens of the
-// cold scenarios in a second, where minting them through Better Auth would need a session
-// and a private-key decrypt per token. The verification path in the backend is the same
-// for both: a compact JWS whose `kid` is in the trusted key set.
+// Better Auth runs in another process (auth-server.mjs, forked from here), as in production,
+// where it lives in the web app: Better Auth switches AsyncLocalStorage on for its whole
+// process, which would tax every promise of the API under test. That process serves the JWKS
+// the backend trusts, /api/auth/token, the tokens the bench mints, and the session-lookup
+// app. This process checks at start-up that no Better Auth got in here, and says so.
 //
-// Driven over IPC: it answers `{ type: 'ready', ... }`, then one reply per command.
-import { randomBytes, randomUUID } from 'node:crypto';
+// Driven over IPC: it answers `{ type: 'ready', ... }`, then one reply per command (those of
+// the Better Auth side are passed on to it).
 import fs from 'node:fs';
 import os from 'node:os';
-import { createServer } from 'node:http';
+import http from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { betterAuthTraces, forkServer } from './server-process.mjs';
 
 process.env.NODE_ENV = 'production';
 const require = createRequire(import.meta.url);
@@ -28,7 +28,7 @@ const root = path.resolve(here, '..');
 const progress = (text) => process.send?.({ type: 'progress', text });
 
 // With BENCH_AWAIT_BUILD=1, run.mjs builds the backend while this process starts PostgreSQL
-// and Better Auth, and sends `built` when backend/dist is ready (or goes away if it failed).
+// and the Better Auth process, and sends `built` when backend/dist is ready (or goes away if it failed).
 const built =
   process.env.BENCH_AWAIT_BUILD === '1'
     ? new Promise((resolve, reject) => {
@@ -44,66 +44,32 @@ const pg = (await import('pg')).default;
 progress('starting PostgreSQL (embedded unless DATABASE_URL is set)');
 const database = await useTestDatabase('bench');
 
+// Stops the Better Auth process once it is forked (on success, failure and disconnect).
+let stopAuth = async () => {};
+
 // Everything after PostgreSQL is up: a failure there must not leave the cluster running.
 async function serve() {
   const apiPort = await freePort();
-  const origin = `http://127.0.0.1:${apiPort}`;
 
-  // Better Auth, configured as the web app configures it (JWT plugin, the API's claims only,
-  // no JWT on every session check), without the rate limiter, which would turn the
-  // benchmark's thousands of /token calls per second into 429s.
-  const { betterAuth } = await import('better-auth');
-  const { jwt } = await import('better-auth/plugins');
-  const { getMigrations } = await import('better-auth/db/migration');
-  const authPool = new pg.Pool({ connectionString: database.url, max: 10 });
-  authPool.on('error', () => {});
-  const auth = betterAuth({
-    appName: 'authbridge-bench',
-    database: authPool,
-    secret: randomBytes(32).toString('hex'),
-    baseURL: origin,
-    basePath: '/api/auth',
-    emailAndPassword: { enabled: true, autoSignIn: true },
-    rateLimit: { enabled: false },
-    plugins: [
-      jwt({
-        jwt: {
-          issuer: origin,
-          audience: origin,
-          expirationTime: '15m',
-          // As the web app's: the API's claims, and `sid` so revocation can find the session.
-          definePayload: ({ user, session }) => ({
-            email: user.email,
-            name: user.name,
-            ...(session?.id ? { sid: session.id } : {}),
-          }),
-        },
-        disableSettingJwtHeader: true,
-      }),
-    ],
+  // The Better Auth process, on the database, while the build goes on; it needs the
+  // libraries' dist/ for its TestIssuer keys, so it waits for `built` too. Its Node flags are
+  // this process's (BENCH_CPU_PROF: each process writes its own profile).
+  const authProcess = forkServer('auth-server.mjs', {
+    onProgress: progress,
+    execArgv: process.execArgv,
+    env: { ...process.env, BENCH_DATABASE_URL: database.url },
   });
-  progress('creating the Better Auth schema and its signing key');
-  await (await getMigrations(auth.options)).runMigrations();
-  const betterAuthKeys = (await auth.api.getJwks()).keys; // one key, before any traffic
-
-  await built; // from here on, the libraries' and the backend's dist/ are needed
-  const { TestIssuer } = require('@authbridge/nest-auth/testing');
-  const issuers = {
-    EdDSA: await TestIssuer.create({ issuer: origin }),
-    RS256: await TestIssuer.create({ issuer: origin, alg: 'RS256' }),
+  let authReady = false;
+  authProcess.ready.then(() => (authReady = true));
+  stopAuth = async () => {
+    if (authProcess.child.exitCode !== null) return;
+    // Before `ready` it takes no command yet, and holds nothing that needs closing.
+    if (!authReady) return void authProcess.child.kill();
+    await authProcess.call('stop').catch(() => authProcess.child.kill());
   };
-  const trusted = JSON.stringify({
-    keys: [...betterAuthKeys, ...issuers.EdDSA.jwks.keys, ...issuers.RS256.jwks.keys],
-  });
-  const counts = { jwks: 0, token: 0 };
-  const jwksServer = createServer((req, res) => {
-    if (req.url !== '/api/auth/jwks') return void res.writeHead(404).end();
-    counts.jwks++;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(trusted);
-  });
-  await new Promise((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-  const jwksUrl = `http://127.0.0.1:${jwksServer.address().port}/api/auth/jwks`;
-
+  await built;
+  authProcess.child.send({ cmd: 'built' });
+  const { authUrl, jwksUrl } = await authProcess.ready;
   progress('starting the backend (production build) with the bench routes');
   const dist = (file) => path.join(root, 'backend/dist', file);
   const { AppModule } = require(dist('app.module.js'));
@@ -112,7 +78,7 @@ async function serve() {
   const { migrateDatabase } = require(dist('database/run-migrations.js'));
   const { Module } = require('@nestjs/common');
   const { NestFactory } = require('@nestjs/core');
-  const { createBenchModule, createSessionBenchModule } = require('./bench-routes.cjs');
+  const { createBenchModule } = require('./bench-routes.cjs');
   const createEmptyModule = () => {
     class NoBenchRoutes {}
     Module({})(NoBenchRoutes);
@@ -124,7 +90,7 @@ async function serve() {
     DATABASE_URL: database.url,
     API_HOST: '127.0.0.1',
     API_PORT: String(apiPort),
-    BETTER_AUTH_URL: origin,
+    BETTER_AUTH_URL: authUrl,
     AUTH_JWKS_URL: jwksUrl,
   };
   const config = loadConfig(env);
@@ -143,10 +109,7 @@ async function serve() {
     await ddl.end();
   }
 
-  const { toNodeHandler } = await import('better-auth/node');
-  const betterAuthHandler = toNodeHandler(auth);
   const libs = { jose: await import('jose'), oauth2: require('express-oauth2-jwt-bearer') };
-  const sessionModule = await import('@thallesp/nestjs-better-auth');
 
   /**
    * The backend's AppModule with `extra` beside it, configured as main.ts configures it.
@@ -162,26 +125,61 @@ async function serve() {
     return nest;
   }
 
+  // The browser path's GET /api/auth/token on the API's origin, passed on to the Better Auth
+  // process: autocannon keeps one connection per client, so a page's two requests (token,
+  // then /api/me) go to one origin. The hop costs this process a little on that row only;
+  // every other path goes on untouched.
+  const toAuth = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const authTarget = new URL(authUrl);
+  const forwardToAuth = (req, res) => {
+    const upstream = http.request(
+      {
+        host: authTarget.hostname,
+        port: authTarget.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent: toAuth,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.headersSent || res.writeHead(502).end());
+    req.pipe(upstream);
+  };
+
   const app = await startApp(
-    createBenchModule({ issuer: origin, jwksUrl, libs }),
+    createBenchModule({ issuer: authUrl, jwksUrl, libs }),
     apiPort,
     (nest) =>
-      // Better Auth's own endpoints on the API's origin (in the real stack they are the web
-      // app's): the browser path's GET /api/auth/token, counted. Other paths go on untouched.
-      nest.use((req, res, next) => {
-        if (!req.url.startsWith('/api/auth/')) return next();
-        if (req.url.startsWith('/api/auth/token')) counts.token++;
-        betterAuthHandler(req, res);
-      }),
+      nest.use((req, res, next) =>
+        req.url.startsWith('/api/auth/') ? forwardToAuth(req, res) : next(),
+      ),
   );
-  const sessionPort = await freePort();
   const revocationOffPort = await freePort();
-  // Started together: each waits mostly on its own database connections.
-  const [sessionApp, revocationOffApp] = await Promise.all([
-    startApp(createSessionBenchModule({ betterAuth: auth, sessionModule }), sessionPort),
+  // Started together: each waits mostly on its own database connections. The session-lookup
+  // app runs in the Better Auth process, on the same configuration as this backend.
+  const [sessionUrl, revocationOffApp] = await Promise.all([
+    authProcess.call('startSessionApp', { env }),
     // Only the backend's own routes: the row measures /api/me there.
     startApp(createEmptyModule(), revocationOffPort, undefined, revocationOffConfig),
   ]);
+
+  // The API under test runs without Better Auth: nothing of it was loaded here, and its
+  // global (set once a Better Auth instance runs, with its AsyncLocalStorage) is not set.
+  const traces = betterAuthTraces(require.cache);
+  if (traces.modules.length || traces.global) {
+    throw new Error(
+      `Better Auth got into the API process: ${traces.modules.slice(0, 3).join(', ')}` +
+        (traces.global ? ' (its global is set)' : ''),
+    );
+  }
+  const betterAuthCheck =
+    `API process: Better Auth not loaded (no module of better-auth, @better-auth or @thallesp ` +
+    `among ${Object.keys(require.cache).length} loaded, its global unset); ` +
+    `Better Auth process: ${(await authProcess.ready).betterAuthLoaded ? 'its global set' : 'its global NOT set'}`;
 
   const tasksPool = new pg.Pool({ connectionString: database.url, max: 2 });
   tasksPool.on('error', () => {});
@@ -252,46 +250,6 @@ async function serve() {
     return count;
   }
 
-  /** Writes `count` distinct tokens (one a line) to a temp file; returns its path. */
-  async function mintTokens(alg, count) {
-    const issuer = issuers[alg];
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'authbridge-bench-')), 'tokens');
-    const lines = [];
-    // WebCrypto signs on libuv's thread pool: a batch in flight keeps every core busy.
-    const batch = 64;
-    for (let i = 0; i < count; i += batch) {
-      const size = Math.min(batch, count - i);
-      const signed = await Promise.all(
-        Array.from({ length: size }, (_, k) =>
-          issuer.sign({
-            sub: `user-${(i + k) % 9999}`,
-            sid: randomUUID(),
-            email: `u${i + k}@bench.test`,
-            name: 'U',
-          }),
-        ),
-      );
-      lines.push(...signed);
-      if (Math.floor((i + size) / 10_000) > Math.floor(i / 10_000)) {
-        progress(`  minted ${i + size} of ${count} ${alg} tokens`);
-      }
-    }
-    fs.writeFileSync(file, lines.join('\n'));
-    return file;
-  }
-
-  async function signUp() {
-    const response = await auth.api.signUpEmail({
-      body: { email: 'caller@bench.test', password: 'bench-password-123', name: 'Bench Caller' },
-      asResponse: true,
-    });
-    if (!response.ok) throw new Error(`sign-up failed: ${response.status}`);
-    return response.headers
-      .getSetCookie()
-      .map((line) => line.split(';')[0])
-      .join('; ');
-  }
-
   // A CPU profile of this process between profileStart and profileStop (bench/profile.mjs):
   // one window per route, so two routes' profiles can be compared function by function.
   let inspector;
@@ -316,33 +274,29 @@ async function serve() {
     return file;
   }
 
-  let session;
   let stopping;
   const commands = {
-    counts: () => ({ ...counts }),
-    // This process's CPU time (both apps, Better Auth, the JWKS server), microseconds.
-    cpu: () => {
+    // The JWKS fetches and /api/auth/token calls, counted where they are served.
+    counts: () => authProcess.call('counts'),
+    // CPU time (microseconds) of each process: `api` (both backends and the bench's JWT
+    // routes), `auth` (Better Auth, the JWKS, the session-lookup app).
+    cpu: async () => {
       const { user, system } = process.cpuUsage();
-      return user + system;
+      return { api: user + system, auth: await authProcess.call('cpu') };
     },
-    token: ({ alg = 'EdDSA', sub = 'bench-caller', sid = randomUUID() }) =>
-      issuers[alg].sign({
-        sub,
-        sid,
-        email: 'caller@bench.test',
-        name: 'Bench Caller',
-      }),
-    mint: ({ alg = 'EdDSA', count }) => mintTokens(alg, count),
+    token: (args) => authProcess.call('token', args),
+    mint: (args) => authProcess.call('mint', args),
     seed: ({ rows }) => seedTasks(rows),
     revoke: ({ count }) => revokeSessions(count),
-    session: async () => (session ??= await signUp()),
+    session: () => authProcess.call('session'),
     profileStart,
     profileStop,
     stop: () =>
       (stopping ??= (async () => {
-        await Promise.all([app.close(), sessionApp.close(), revocationOffApp.close()]);
-        await new Promise((resolve) => jwksServer.close(resolve));
-        await Promise.all([tasksPool.end(), authPool.end()]);
+        await Promise.all([app.close(), revocationOffApp.close()]);
+        toAuth.destroy();
+        await stopAuth();
+        await tasksPool.end();
         await database.teardown();
         return true;
       })()),
@@ -362,16 +316,19 @@ async function serve() {
 
   process.send({
     type: 'ready',
-    apiUrl: origin,
-    sessionUrl: `http://127.0.0.1:${sessionPort}`,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    sessionUrl,
     revocationOffUrl: `http://127.0.0.1:${revocationOffPort}`,
+    authUrl,
     jwksUrl,
+    betterAuthCheck,
     pid: process.pid,
   });
 }
 
 serve().catch(async (error) => {
   console.error(`[bench server] ${error?.stack ?? error}`);
+  await stopAuth().catch(() => {});
   await database.teardown().catch(() => {});
   process.exit(1);
 });
