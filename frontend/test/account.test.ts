@@ -76,6 +76,23 @@ async function signIn(app: Running, email: string, password: string) {
   return { response, jar };
 }
 
+/**
+ * Ten wrong passwords from ten addresses (the address counters stay low): the account is
+ * under attack, and even its right password is refused unchecked. Ten failures make a
+ * 15-min back-off whatever the first one is, so the refusal does not depend on speed.
+ */
+async function underAttack(email: string) {
+  for (let i = 0; i < 10; i++) {
+    const { response } = await signIn(web, email, 'wrong password');
+    expect([401, 429]).toContain(response.status); // 429 once a back-off runs
+  }
+  const refused = await signIn(web, email, GOOD);
+  expect([refused.response.status, refused.response.body.code]).toEqual([
+    429,
+    'TOO_MANY_FAILED_SIGN_INS',
+  ]);
+}
+
 async function sessionOf(app: Running, jar: CookieJar) {
   const response = await fetch(`${app.url}/api/auth/get-session`, {
     headers: { cookie: jar.header() },
@@ -132,6 +149,26 @@ describe('password rules (NIST SP 800-63B) on every path that sets a password', 
     expect(change.status).toBe(400);
     expect((await change.json()).code).toBe('PASSWORD_TOO_COMMON');
     expect((await signIn(web, email, GOOD)).response.status).toBe(200);
+  });
+
+  it('HTTP change-password lifts "under attack" on the account too (the session proves the owner)', async () => {
+    const email = uniqueEmail('attacked');
+    const { jar } = await signUp(web, email);
+    await underAttack(email);
+
+    rememberSecret(NEW_GOOD);
+    const change = await fetch(`${web.url}/api/auth/change-password`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: web.url,
+        cookie: jar.header(),
+        'x-forwarded-for': uniqueIp(),
+      },
+      body: JSON.stringify({ currentPassword: GOOD, newPassword: NEW_GOOD }),
+    });
+    expect(change.status).toBe(200);
+    expect((await signIn(web, email, NEW_GOOD)).response.status).toBe(200);
   });
 
   it('accepts a long passphrase without digits or symbols (no composition rules)', async () => {
@@ -201,6 +238,22 @@ describe('password reset', () => {
       { ip: uniqueIp() },
     );
     expect([again.status, again.body.code]).toEqual([400, 'INVALID_TOKEN']);
+  });
+
+  it('lifts "under attack" on the account: its owner signs in with the new password at once', async () => {
+    const email = uniqueEmail('attacked');
+    await signUp(web, email);
+    await underAttack(email);
+
+    const token = await resetToken(email);
+    const reset = await postAuth(
+      web.url,
+      '/reset-password',
+      { token, newPassword: NEW_GOOD },
+      { ip: uniqueIp() },
+    );
+    expect(reset.status).toBe(200);
+    expect((await signIn(web, email, NEW_GOOD)).response.status).toBe(200);
   });
 
   it('stores the token hashed, and refuses it once it expired', async () => {

@@ -48,14 +48,18 @@ describe('rate-limit stores', () => {
     }
   });
 
-  it('PostgreSQL: a new window starts once the old one has passed', async () => {
-    const store = createPostgresRateLimitStore(pool);
+  it('PostgreSQL: a new window starts once the old one has passed (on the store clock, no waiting)', async () => {
+    let now = Date.now();
+    const store = createPostgresRateLimitStore(pool, { clock: () => now });
     const key = `${uniqueIp()}|/sign-in/email`;
-    const rule = { window: 1, max: 1 };
-    expect((await store.consume(key, rule)).allowed).toBe(true);
-    expect((await store.consume(key, rule)).allowed).toBe(false);
-    await new Promise((r) => setTimeout(r, 1100));
-    expect((await store.consume(key, rule)).allowed).toBe(true);
+    const rule = { window: 10, max: 1 };
+    expect(await store.consume(key, rule)).toEqual({ allowed: true, retryAfter: null });
+    expect(await store.consume(key, rule)).toEqual({ allowed: false, retryAfter: 10 });
+    now += 9_999; // the window runs from its first attempt, not from the last refusal
+    expect(await store.consume(key, rule)).toEqual({ allowed: false, retryAfter: 1 });
+    now += 1;
+    expect(await store.consume(key, rule)).toEqual({ allowed: true, retryAfter: null });
+    expect(await store.consume(key, rule)).toEqual({ allowed: false, retryAfter: 10 });
   });
 
   (redisUrl ? it : it.skip)(

@@ -19,7 +19,7 @@ import {
   DEFAULT_BACKOFF,
 } from '../rate-limit';
 import { revocation } from './revocation';
-import { signInGuard } from './sign-in-guard-plugin';
+import { clearFailuresOnPasswordReset, signInGuard } from './sign-in-guard-plugin';
 
 /**
  * The claims the API needs, and nothing else of the user row. `sid` (the OIDC claim for the
@@ -48,6 +48,11 @@ export function createAuth(env: ServerEnv) {
   const pool = getPool(env.databaseUrl);
   const lifecycle = lifecycleOptions(env);
   setAuditHashKey(env.secret);
+  // Failed sign-ins per account and per address, with a growing back-off (both paths).
+  const failedSignIns = createSignInGuard(createFailureStore({ redisUrl: env.redisUrl, pool }), {
+    hashKey: createHmac('sha256', env.secret).update('authbridge failed sign-in').digest('hex'),
+    policy: { ...DEFAULT_BACKOFF, firstBackoffSeconds: env.signInBackoffSeconds },
+  });
   return betterAuth({
     ...lifecycle,
     appName: 'authbridge',
@@ -60,6 +65,8 @@ export function createAuth(env: ServerEnv) {
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
       autoSignIn: true,
+      // The new password is set: the guesses at the old one no longer lock the account.
+      onPasswordReset: clearFailuresOnPasswordReset(failedSignIns),
     },
     socialProviders: socialProviders(env),
     rateLimit: {
@@ -94,16 +101,8 @@ export function createAuth(env: ServerEnv) {
         disableSettingJwtHeader: true,
       }),
       revocation({ pool, redisUrl: env.redisUrl }),
-      // Failed sign-ins per account and per address, with a growing back-off (both paths).
       // Before auditTrail: its after hook then sees the guard's refusal, not the 401.
-      signInGuard(
-        createSignInGuard(createFailureStore({ redisUrl: env.redisUrl, pool }), {
-          hashKey: createHmac('sha256', env.secret)
-            .update('authbridge failed sign-in')
-            .digest('hex'),
-          policy: { ...DEFAULT_BACKOFF, firstBackoffSeconds: env.signInBackoffSeconds },
-        }),
-      ),
+      signInGuard(failedSignIns),
       // Refuses common, personal and too simple new passwords on every path that sets one.
       passwordPolicy(),
       // Account deletion asks for the password on every path.

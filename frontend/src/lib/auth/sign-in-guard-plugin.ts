@@ -40,6 +40,26 @@ function refuse(ctx: Ctx, email: string, refusal: SignInRefusal): APIError {
   );
 }
 
+/** A new password clears the account's failures; the password is set, so a failure is only logged. */
+async function passwordChanged(guard: SignInGuard, email: string): Promise<void> {
+  await guard.passwordChanged(email).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(`[sign-in-guard] clearing the account's failures failed: ${reason}`);
+  });
+}
+
+/**
+ * `emailAndPassword.onPasswordReset`: Better Auth calls it once the reset link set the new
+ * password (the owner holds the mailbox). An account under attack opens again to the new
+ * password at once, instead of refusing its owner for up to 15 min.
+ *
+ * @example
+ * betterAuth({ emailAndPassword: { onPasswordReset: clearFailuresOnPasswordReset(guard) } });
+ */
+export function clearFailuresOnPasswordReset(guard: SignInGuard) {
+  return async ({ user }: { user: { email: string } }) => passwordChanged(guard, user.email);
+}
+
 /**
  * Counts FAILED email sign-ins per account and per client address (`lib/rate-limit/
  * failures.ts`). Its hooks run for `/api/auth/sign-in/email` and for `auth.api.signInEmail`
@@ -48,7 +68,9 @@ function refuse(ctx: Ctx, email: string, refusal: SignInRefusal): APIError {
  *   under attack;
  * - after: a wrong password (or unknown email) counts on both counters and, when a back-off
  *   was already running, its answer becomes 429 with the new wait; a correct password
- *   clears the account's counter and goes through, back-off or not.
+ *   clears the account's counter and goes through, back-off or not;
+ * - a password changed in a signed-in session clears the account's counter too (a reset
+ *   does through `clearFailuresOnPasswordReset`, its endpoint's answer names no user).
  *
  * @example
  * betterAuth({ plugins: [signInGuard(createSignInGuard(createFailureStore({ pool }), { hashKey }))] });
@@ -85,6 +107,14 @@ export function signInGuard(guard: SignInGuard): BetterAuthPlugin {
             const refusal = await guard.failed(email, addressOf(ctx));
             // Thrown from an after hook, it replaces the endpoint's 401 (see onResponse).
             if (refusal) throw refuse(ctx, email, refusal);
+          }),
+        },
+        {
+          matcher: (ctx) => ctx.path === LIMITED_AUTH_PATHS.changePassword,
+          handler: createAuthMiddleware(async (ctx) => {
+            const returned = ctx.context.returned as { user?: { email?: unknown } } | undefined;
+            if (isAPIError(returned) || typeof returned?.user?.email !== 'string') return;
+            await passwordChanged(guard, returned.user.email);
           }),
         },
       ],

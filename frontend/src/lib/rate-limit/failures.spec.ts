@@ -103,6 +103,18 @@ describe('createSignInGuard', () => {
     expect(store.rows.get(addressKey(HOME))?.failures).toBe(5);
   });
 
+  it('a new password (reset or change) lifts "under attack" on the account, never on the address', async () => {
+    const { guard } = setup();
+    const stuffer = '198.51.100.7';
+    for (let i = 0; i < 10; i++) await guard.failed(ADA, stuffer);
+    for (let i = 0; i < 20; i++) await guard.failed(`user${i}@example.com`, stuffer);
+    expect(await guard.check(ADA, HOME)).toEqual({ reason: 'under_attack', retryAfter: 900 });
+    await guard.passwordChanged(' Ada@Example.com');
+    // Ada signs in with her new password at once, from anywhere but the attacker's address.
+    expect(await guard.check(ADA, HOME)).toBeNull();
+    expect(await guard.check(ADA, stuffer)).toEqual({ reason: 'under_attack', retryAfter: 900 });
+  });
+
   it('grows the wait with each failure the user waits out', async () => {
     const { guard, store, now, advance } = setup();
     const waits: number[] = [];

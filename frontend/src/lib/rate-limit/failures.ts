@@ -118,6 +118,12 @@ export interface SignInGuard {
   failed(email: string, address: string | null): Promise<SignInRefusal | null>;
   /** A correct password: the account's counter is cleared (the address's is not, see README). */
   succeeded(email: string): Promise<void>;
+  /**
+   * The password was reset through the mailed link, or changed in a signed-in session: the
+   * guesses counted against the old one are moot, so the account's counter is cleared and
+   * the owner can sign in with the new one at once. The address's counter stays.
+   */
+  passwordChanged(email: string): Promise<void>;
 }
 
 /**
@@ -171,6 +177,9 @@ export function createSignInGuard(
       return { reason: 'backoff', retryAfter: Math.max(1, wait) };
     },
     async succeeded(email) {
+      await store.clear(keys(email, null).account);
+    },
+    async passwordChanged(email) {
       await store.clear(keys(email, null).account);
     },
   };

@@ -40,14 +40,21 @@ const PRUNE_EVERY = 100;
 const PRUNE_AFTER_MS = 60 * 60 * 1000;
 
 /**
+ * `clock` (ms, default `Date.now`) is when each attempt happens; the window is the clock's,
+ * so tests move it instead of waiting for it to pass.
+ *
  * @example
  * const store = createPostgresRateLimitStore(getPool(env.databaseUrl));
  * await store.consume('203.0.113.9|/sign-in/email', { window: 10, max: 3 });
  */
-export function createPostgresRateLimitStore(pool: Pool): RateLimitStore {
+export function createPostgresRateLimitStore(
+  pool: Pool,
+  options: { clock?: () => number } = {},
+): RateLimitStore {
+  const clock = options.clock ?? Date.now;
   return {
     async consume(key: string, rule: RateLimitRule): Promise<RateLimitDecision> {
-      const now = Date.now();
+      const now = clock();
       const windowMs = rule.window * 1000;
       const { rows } = await pool.query<{ count: number; lastRequest: string }>(CONSUME_SQL, [
         randomUUID(),
