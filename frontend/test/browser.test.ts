@@ -218,8 +218,10 @@ afterAll(async () => {
 
 describe('in a real browser', () => {
   // A test that failed while it held the API back must not hold back the ones after it.
+  // Nor one that failed while the page's clock stood still (resuming a running clock is a no-op).
   afterEach(async () => {
     await page?.unrouteAll({ behavior: 'ignoreErrors' });
+    await page?.clock.resume().catch(() => undefined);
   });
 
   const email = uniqueEmail('browser');
@@ -290,7 +292,14 @@ describe('in a real browser', () => {
     // TanStack Query's render of the update (on a setTimeout) stands still as under load.
     await saved(); // the task's create has settled: its box takes clicks
     await pauseClock();
+    const patched = page.waitForResponse(
+      (response) => response.request().method() === 'PATCH' && response.url().startsWith(api.url),
+    );
     await report.click();
+    expect(await report.isChecked()).toBe(true);
+    // The save has settled while the board's render of it still waits for the paused clock:
+    // the box must not fall back to the old state in between.
+    await patched;
     expect(await report.isChecked()).toBe(true);
     await page.clock.resume();
     await page.locator('li.task.done', { hasText: 'Write report' }).waitFor();

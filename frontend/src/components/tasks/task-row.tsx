@@ -1,6 +1,6 @@
 'use client';
 
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { TASK_TITLE_MAX, type Task } from '@/lib/tasks';
 import { taskControlIds } from './focus';
 
@@ -24,10 +24,17 @@ export interface TaskRowProps {
  */
 export function TaskRow({ task, busy, onToggle, onRename, onDelete }: TaskRowProps) {
   const [editing, setEditing] = useState(false);
-  // The state the user ticked, until its save settles; on a failure the task's own comes back.
-  const [ticked, setTicked] = useState<boolean | null>(null);
-  const completed = ticked ?? task.completed;
-  const saving = busy || ticked !== null;
+  // The state the user ticked, kept until the task itself shows it: the save settles first,
+  // and the board's render of the saved task may come a moment after (TanStack Query
+  // notifies on a timer), when dropping it at once would show the old state meanwhile.
+  // On a failure the task's own state comes back at once.
+  const [ticked, setTicked] = useState<{ completed: boolean; saved: boolean } | null>(null);
+  const completed = ticked?.completed ?? task.completed;
+  const saving = busy || (ticked !== null && !ticked.saved);
+  // Once saved, the task's next state is the truth (the saved one, or a later change).
+  useEffect(() => {
+    setTicked((current) => (current?.saved ? null : current));
+  }, [task.completed]);
   const [draft, setDraft] = useState(task.title);
   const editButton = useRef<HTMLButtonElement>(null);
   const ids = taskControlIds(task.id);
@@ -56,11 +63,16 @@ export function TaskRow({ task, busy, onToggle, onRename, onDelete }: TaskRowPro
 
   function toggle() {
     const next = !completed;
-    setTicked(next);
-    // A failure is reported by the board; the box falls back to the task's state.
-    void onToggle(next)
-      .catch(() => undefined)
-      .then(() => setTicked(null));
+    setTicked({ completed: next, saved: false });
+    void onToggle(next).then(
+      // Saved: shown until the task itself changes (the effect above), no longer busy.
+      () =>
+        setTicked((current) =>
+          current?.completed === next ? { completed: next, saved: true } : current,
+        ),
+      // A failure is reported by the board; the box falls back to the task's state.
+      () => setTicked(null),
+    );
   }
 
   return (
