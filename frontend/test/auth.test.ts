@@ -11,6 +11,7 @@ import {
   uniqueEmail,
   uniqueIp,
 } from './support/http';
+import { AUTH_MESSAGES } from '../src/lib/auth/messages';
 import { expectNoSecretsLogged } from './support/logs';
 import { runMigrate, startWeb, startWebExpectingExit, type Running } from './support/processes';
 
@@ -182,7 +183,7 @@ describe('sign-in limited by its failures', () => {
   // The app's first back-off is 15 min (AUTH_SIGN_IN_BACKOFF_SECONDS=900, see beforeAll):
   // a back-off started by one request is still running at the next, however slow.
   const wrongFor = (email: string) => ({ email, password: 'wrong password' });
-  const TOO_MANY = /^Too many attempts, try again in \d+ s\.$/;
+  const TOO_MANY = /^Too many attempts, try again in (\d+ s|\d+ min( \d+ s)?)\.$/;
 
   async function signedUp(): Promise<{ email: string; password: string }> {
     const user = { email: uniqueEmail('limit'), password: 'correct horse' };
@@ -206,7 +207,7 @@ describe('sign-in limited by its failures', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(call.body.retryAfter).toBe(retryAfter);
     expect(call.headers.get('x-retry-after')).toBe(String(retryAfter));
-    expect(call.body.message).toBe(`Too many attempts, try again in ${retryAfter} s.`);
+    expect(call.body.message).toBe(AUTH_MESSAGES.tooManyAttempts(retryAfter));
     return retryAfter;
   }
 
@@ -545,7 +546,9 @@ describe('social sign-in', () => {
         /^\/sign-in\?returnUrl=\/dashboard&error=rate_limited&retry=\d+$/,
       );
       const page = await (await fetch(`${social.url}${locations[3]}`)).text();
-      expect(alertText(page)).toMatch(/^Too many attempts, try again in \d+ s\.$/);
+      expect(alertText(page)).toMatch(
+        /^Too many attempts, try again in (\d+ s|\d+ min( \d+ s)?)\.$/,
+      );
 
       // The provider sends the visitor back with an error: to sign-in, through
       // authPageUrl, with the returnUrl of the attempt kept.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { formatWait } from '../src/lib/auth/messages';
 import { UNDO_DELETE_MS } from '../src/lib/task-queries/pending-delete';
 import { expectNoAxeViolations } from './support/axe';
 import { launchChromium } from './support/browser';
@@ -111,6 +112,12 @@ async function focusedCheckbox() {
     const labelId = active.getAttribute('aria-labelledby');
     return labelId ? (document.getElementById(labelId)?.textContent ?? null) : null;
   });
+}
+
+/** The seconds of a wait as the form shows it: "Wait 14 min 59 s", "Wait 7 s". */
+function secondsOf(text: string): number {
+  const match = /(?:(\d+) min)? ?(?:(\d+) s)?$/.exec(text.trim());
+  return Number(match?.[1] ?? 0) * 60 + Number(match?.[2] ?? 0);
 }
 
 /** Pauses the page's clock: no timer of the page fires until `runFor` or `resume`. */
@@ -838,23 +845,24 @@ describe('in a real browser', () => {
     await page.getByLabel('Password', { exact: true }).fill('not my password');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const submit = page.locator('form.form button[type="submit"]');
-    await submit.filter({ hasText: /^Wait \d+ s$/ }).waitFor();
+    await submit.filter({ hasText: /^Wait \d+ min/ }).waitFor();
     expect(await submit.isDisabled()).toBe(true);
     await shot('10-sign-in-too-many-attempts');
 
     await pauseClock();
-    const first = Number((await submit.innerText()).match(/\d+/)![0]);
-    // The server's wait (a 15-min back-off here), not a guess of the page's.
+    const first = secondsOf(await submit.innerText());
+    // The server's wait (a 15-min back-off here), not a guess of the page's, in minutes.
     expect(first).toBeGreaterThan(800);
     expect(first).toBeLessThanOrEqual(900);
+    expect(await submit.innerText()).toBe(`Wait ${formatWait(first)}`);
     expect(await page.locator('#form-error').innerText()).toBe(
-      `Too many attempts, try again in ${first} s.`,
+      `Too many attempts, try again in ${formatWait(first)}.`,
     );
     await page.clock.runFor(1_000);
-    await submit.filter({ hasText: `Wait ${first - 1} s` }).waitFor();
+    await submit.filter({ hasText: `Wait ${formatWait(first - 1)}` }).waitFor();
     expect(await submit.isDisabled()).toBe(true);
     expect(await page.locator('#form-error').innerText()).toBe(
-      `Too many attempts, try again in ${first - 1} s.`,
+      `Too many attempts, try again in ${formatWait(first - 1)}.`,
     );
     await page.clock.runFor((first - 2) * 1_000);
     await submit.filter({ hasText: 'Wait 1 s' }).waitFor();
@@ -862,7 +870,10 @@ describe('in a real browser', () => {
     await page.clock.runFor(1_000);
     await submit.filter({ hasText: /^Sign in$/ }).waitFor();
     expect(await submit.isDisabled()).toBe(false);
-    expect(await page.locator('#form-error').innerText()).toBe('You can try again now.');
+    const again = page.locator('#form-error');
+    expect(await again.innerText()).toBe('You can try again now.');
+    // Good news by then: a notice, not the error's look.
+    expect(await again.getAttribute('class')).toBe('notice');
     await page.clock.resume();
     await shot('11-sign-in-try-again-now');
 

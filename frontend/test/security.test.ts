@@ -49,7 +49,7 @@ afterAll(async () => {
 // A fresh unknown email each time: failures count per account too, and these tests are
 // about who the client (the address counted) is.
 const wrong = () => ({ email: uniqueEmail('nobody'), password: 'wrong password' });
-const TOO_MANY = /^Too many attempts, try again in \d+ s\.$/;
+const TOO_MANY = /^Too many attempts, try again in (\d+ s|\d+ min( \d+ s)?)\.$/;
 
 function get(url: string, client: ClientOptions, headers: Record<string, string> = {}) {
   const init = clientInit(client);

@@ -13,7 +13,7 @@ import {
   type ReactNode,
 } from 'react';
 import type { AuthField, AuthFormState } from '@/lib/auth/form-state';
-import { AUTH_MESSAGES } from '@/lib/auth/messages';
+import { AUTH_MESSAGES, formatWait } from '@/lib/auth/messages';
 import { authPageUrl } from '@/lib/auth-page-url';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@/lib/auth/password-rules';
 
@@ -93,7 +93,13 @@ export function AuthForm({ mode, action, returnUrl, notice, noticeRetryAfter }: 
           (`key`), so the same message twice is announced twice. */}
       <div className="form-status" role="alert" aria-atomic="true">
         {state.error ? (
-          <p className="alert" id="form-error" tabIndex={-1} key={attempt}>
+          // Once a wait has run out, the words are good news: a notice, not an error.
+          <p
+            className={state.retryAfter !== undefined && waitLeft === 0 ? 'notice' : 'alert'}
+            id="form-error"
+            tabIndex={-1}
+            key={attempt}
+          >
             {state.retryAfter === undefined || waitLeft === undefined
               ? state.error
               : waitLeft > 0
@@ -150,7 +156,7 @@ export function AuthForm({ mode, action, returnUrl, notice, noticeRetryAfter }: 
         aria-busy={pending}
       >
         {waiting
-          ? `Wait ${waitLeft} s`
+          ? `Wait ${formatWait(waitLeft ?? 0)}`
           : pending
             ? signUp
               ? 'Creating your account…'

@@ -1,5 +1,20 @@
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-rules';
 
+/**
+ * A wait as people read it: `45 s` under two minutes, then `14 min 59 s` (`15 min` on the
+ * minute); never less than 1 s, so a countdown ends on "1 s" and not on "0 s".
+ *
+ * @example
+ * formatWait(900); // '15 min'
+ */
+export function formatWait(seconds: number): string {
+  const whole = Math.max(1, Math.ceil(seconds));
+  if (whole < 120) return `${whole} s`;
+  const minutes = Math.floor(whole / 60);
+  const rest = whole % 60;
+  return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
+}
+
 /** Every message the sign-in and sign-up forms can show, in one place. */
 export const AUTH_MESSAGES = {
   passwordTooShort: `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`,
@@ -12,8 +27,7 @@ export const AUTH_MESSAGES = {
   emailTaken: 'An account with this email already exists.',
   // The same words for an unknown email and a wrong password: no account enumeration.
   wrongCredentials: 'Wrong email or password.',
-  tooManyAttempts: (seconds: number) =>
-    `Too many attempts, try again in ${Math.max(1, Math.ceil(seconds))} s.`,
+  tooManyAttempts: (seconds: number) => `Too many attempts, try again in ${formatWait(seconds)}.`,
   tryAgainNow: 'You can try again now.',
   // The server could not tell which client sent the request (see lib/client-address.ts).
   clientUnknown: 'Signing in is not possible from this connection. Please try again later.',
