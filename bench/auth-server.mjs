@@ -23,7 +23,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { betterAuthGlobal } from './server-process.mjs';
+import { answerCommands, betterAuthGlobal } from './server-process.mjs';
 
 process.env.NODE_ENV = 'production';
 const require = createRequire(import.meta.url);
@@ -200,16 +200,7 @@ const commands = {
     })()),
 };
 
-process.on('message', async ({ id, cmd, ...args }) => {
-  if (id === undefined) return; // `built`
-  try {
-    const result = await commands[cmd](args);
-    process.send({ id, result });
-    if (cmd === 'stop') process.exit(0);
-  } catch (error) {
-    process.send({ id, error: String(error?.stack ?? error) });
-  }
-});
+answerCommands(commands);
 // The API process went away: it owns PostgreSQL; this one only has to go.
 process.on('disconnect', () => commands.stop().finally(() => process.exit(1)));
 // Ctrl-C reaches the whole process group: this process is stopped by the API process (a

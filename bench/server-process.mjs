@@ -8,6 +8,25 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
+ * The server side of the protocol: answers each `{ id, cmd, ...args }` message with
+ * `{ id, result }` or `{ id, error }` from `commands[cmd](args)`, and exits after `stop`.
+ * Messages without an id (`built`) are not commands.
+ * @param {Record<string, (args: object) => unknown>} commands
+ */
+export function answerCommands(commands) {
+  process.on('message', async ({ id, cmd, ...args }) => {
+    if (id === undefined) return;
+    try {
+      const result = await commands[cmd](args);
+      process.send({ id, result });
+      if (cmd === 'stop') process.exit(0);
+    } catch (error) {
+      process.send({ id, error: String(error?.stack ?? error) });
+    }
+  });
+}
+
+/**
  * Forks `file` (a script of this folder); `ready` resolves with its `{ type: 'ready' }`
  * message. `call(cmd, args)` sends one IPC command and resolves with its answer.
  * @param {string} file

@@ -19,7 +19,7 @@ import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { betterAuthTraces, forkServer } from './server-process.mjs';
+import { answerCommands, betterAuthTraces, forkServer } from './server-process.mjs';
 
 process.env.NODE_ENV = 'production';
 const require = createRequire(import.meta.url);
@@ -302,15 +302,7 @@ async function serve() {
       })()),
   };
 
-  process.on('message', async ({ id, cmd, ...args }) => {
-    try {
-      const result = await commands[cmd](args);
-      process.send({ id, result });
-      if (cmd === 'stop') process.exit(0);
-    } catch (error) {
-      process.send({ id, error: String(error?.stack ?? error) });
-    }
-  });
+  answerCommands(commands);
   // The harness died: do not leave PostgreSQL behind.
   process.on('disconnect', () => commands.stop().finally(() => process.exit(1)));
 
